@@ -1,0 +1,98 @@
+#include "tenantdb/database.h"
+
+#include <fmt/format.h>
+
+#include <random>
+#include <thread>
+
+#include "kv/engine/local_engine.h"
+#include "kv/transaction_impl.h"
+
+namespace tenantdb {
+
+namespace {
+
+// Store URL grammar:
+//   url        = ( "memory:" | "file:" path ) [ "?" param *( "&" param ) ]
+//   param      = "durability=" ( "sync" | "async" )
+Result<kv::LocalEngineOptions> ParseUrl(std::string_view url, const DatabaseOptions& options) {
+  kv::LocalEngineOptions o;
+  o.durability = options.durability;
+  o.clock = options.clock;
+  o.create_if_missing = options.create_if_missing;
+  std::string_view rest = url;
+  std::string_view query;
+  if (auto q = url.find('?'); q != std::string_view::npos) {
+    rest = url.substr(0, q);
+    query = url.substr(q + 1);
+  }
+  auto bad = [&](std::string_view why) {
+    return Error(ErrorCode::kInvalidStoreUrl, fmt::format("store URL '{}': {}", url, why));
+  };
+  if (rest == "memory:") {
+    o.in_memory = true;
+  } else if (rest.starts_with("file:")) {
+    o.path = std::string(rest.substr(5));
+    if (o.path.empty()) return bad("file: needs a path, as in file:./tenantdb-data");
+  } else {
+    return bad("expected memory: or file:<path>");
+  }
+  while (!query.empty()) {
+    size_t amp = query.find('&');
+    std::string_view param = query.substr(0, amp);
+    query = amp == std::string_view::npos ? std::string_view() : query.substr(amp + 1);
+    if (param == "durability=sync") {
+      o.durability = Durability::kSync;
+    } else if (param == "durability=async") {
+      o.durability = Durability::kAsync;
+    } else {
+      return bad(fmt::format("unknown parameter '{}' (known: durability=sync|async)", param));
+    }
+  }
+  return o;
+}
+
+}  // namespace
+
+Result<std::unique_ptr<Database>> Database::Open(std::string_view url,
+                                                 const DatabaseOptions& options) {
+  TDB_ASSIGN_OR_RETURN(kv::LocalEngineOptions engine_options, ParseUrl(url, options));
+  TDB_ASSIGN_OR_RETURN(std::unique_ptr<kv::LocalEngine> engine,
+                       kv::LocalEngine::Open(engine_options));
+  return std::make_unique<Database>(std::shared_ptr<kv::Engine>(std::move(engine)), options);
+}
+
+Database::Database(std::shared_ptr<kv::Engine> engine, const DatabaseOptions& options)
+    : engine_(std::move(engine)), options_(options) {}
+
+Database::~Database() = default;
+
+Transaction Database::CreateTransaction(const TransactionOptions& options) {
+  return Transaction(std::make_unique<kv::TransactionImpl>(engine_, options));
+}
+
+Version Database::CurrentVersion() const { return engine_->CommittedVersion(); }
+
+bool Database::ShouldRetry(const Status& s, const RunOptions& options, int attempt) {
+  if (options.max_retries >= 0 && attempt >= options.max_retries) return false;
+  if (s.code() == ErrorCode::kCommitUnknownResult) return options.idempotent;
+  return s.retryable();
+}
+
+void Database::Backoff(const RunOptions& options, int attempt) {
+  int64_t delay = options.initial_backoff_micros;
+  for (int i = 0; i < attempt && delay < options.max_backoff_micros; ++i) delay *= 2;
+  delay = std::min(delay, options.max_backoff_micros);
+  if (delay <= 0) return;
+  thread_local std::minstd_rand rng(std::random_device{}());
+  std::uniform_int_distribution<int64_t> jitter(delay / 2, delay);
+  std::this_thread::sleep_for(std::chrono::microseconds(jitter(rng)));
+}
+
+Status Transaction::OnError(const Status& error) {
+  if (!error.retryable()) return error;
+  Reset();
+  return Status::OK();
+}
+
+}  // namespace tenantdb

@@ -1,0 +1,117 @@
+// The seam between the client-side transaction (written once, in kv/) and a storage engine.
+//
+// An engine: opens read views (a read version and reads at it), resolves and applies commit
+// requests against their read version, and fires watches. Read-your-writes, conflict-range
+// tracking, limits and versionstamp placeholders live above this interface. This is how a
+// FoundationDB client relates to its cluster; the local RocksDB engine, a remote server and a
+// distributed engine all implement it.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "tenantdb/mutation.h"
+#include "tenantdb/options.h"
+#include "tenantdb/status.h"
+
+namespace tenantdb::kv {
+
+struct WatchState;
+
+// [begin, end) in key order.
+struct KeyRange {
+  std::string begin;
+  std::string end;
+  friend bool operator==(const KeyRange&, const KeyRange&) = default;
+};
+
+// One buffered write. For kClearRange, `param` is the end key; for versionstamped kinds the
+// placeholder offset has already been validated and stripped into `stamp_offset`.
+struct Mutation {
+  MutationType type;
+  std::string key;
+  std::string param;
+  uint32_t stamp_offset = 0;
+};
+
+// A watch to start when the commit is applied: fire when `key`'s value differs from `seen`.
+struct WatchRequest {
+  std::string key;
+  std::optional<std::string> seen;
+  std::shared_ptr<WatchState> state;
+};
+
+struct CommitRequest {
+  Version read_version = 0;
+  std::vector<KeyRange> read_conflicts;
+  std::vector<KeyRange> write_conflicts;
+  std::vector<Mutation> mutations;  // in the order the transaction made them
+};
+
+struct CommitResult {
+  Version version = 0;
+  uint16_t batch_order = 0;  // position within the commit version; versionstamp bytes 8-9
+};
+
+// Iterates a read view in key order within the bounds it was created with.
+// Not thread-safe; one user at a time.
+class EngineIterator {
+ public:
+  virtual ~EngineIterator() = default;
+  virtual void Seek(std::string_view key) = 0;         // first key >= key
+  virtual void SeekForPrev(std::string_view key) = 0;  // last key <= key
+  virtual void Next() = 0;
+  virtual void Prev() = 0;
+  virtual bool Valid() const = 0;
+  virtual std::string_view key() const = 0;
+  virtual std::string_view value() const = 0;
+  // An error met while iterating (Valid() is then false).
+  virtual Status status() const = 0;
+};
+
+// A consistent snapshot of the store at version(). Thread-safe; shared by the transactions
+// that start at the same version.
+class ReadView {
+ public:
+  virtual ~ReadView() = default;
+  virtual Version version() const = 0;
+  virtual Result<std::optional<std::string>> Get(std::string_view key) const = 0;
+  // An iterator over keys in [lower, upper).
+  virtual std::unique_ptr<EngineIterator> NewIterator(std::string_view lower,
+                                                      std::string_view upper) const = 0;
+};
+
+class Engine {
+ public:
+  virtual ~Engine() = default;
+
+  // A view at the newest committed version. Errors: store_closed, io_error.
+  virtual Result<std::shared_ptr<const ReadView>> BeginRead() = 0;
+
+  // A view at an older committed version, if the engine still has it; else
+  // transaction_too_old (or future_version-like invalid_argument when not yet committed).
+  virtual Result<std::shared_ptr<const ReadView>> ReadAt(Version version) = 0;
+
+  // Resolves `request` against every commit after request.read_version and, if there is no
+  // conflict, applies it durably (per the engine's durability) with a new version.
+  // Errors: not_committed (conflict), transaction_too_old (read version more than
+  // kMaxReadVersionLag behind the commit version), io_error, no_space, store_closed.
+  // Thread-safe; concurrent callers may be grouped into one durable write.
+  virtual Result<CommitResult> Commit(CommitRequest request) = 0;
+
+  // Starts `request` (from a committed or read-only transaction): fires it when the key's
+  // newest value differs from request.seen. Errors: too_many_watches.
+  virtual Status AddWatch(WatchRequest request) = 0;
+
+  // The version a commit made now would get at least: for transaction_too_old checks on reads.
+  virtual Version NowVersion() = 0;
+
+  // The newest committed version.
+  virtual Version CommittedVersion() const = 0;
+};
+
+}  // namespace tenantdb::kv

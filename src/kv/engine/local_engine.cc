@@ -1,0 +1,457 @@
+// Store layout (RocksDB column families):
+//   default : user key -> value, exactly the bytes the transaction wrote
+//   meta    : "version" -> 8-byte big-endian newest committed version
+#include "kv/engine/local_engine.h"
+
+#include <fmt/format.h>
+#include <rocksdb/env.h>
+#include <rocksdb/filter_policy.h>
+#include <rocksdb/table.h>
+#include <rocksdb/write_batch.h>
+
+#include <algorithm>
+
+#include "kv/engine/rocks_status.h"
+
+namespace tenantdb::kv {
+
+namespace {
+
+constexpr char kMetaFamily[] = "meta";
+constexpr char kVersionKey[] = "version";
+constexpr size_t kMaxGroupSize = 512;
+constexpr uint64_t kPruneEvery = 1024;
+// A read view older than this (in versions) is advanced before a transaction starts on it.
+constexpr Version kViewRefresh = 250'000;
+// Read views kept for SetReadVersion into the recent past.
+constexpr size_t kRecentViews = 16;
+
+std::string BigEndian64(uint64_t v) {
+  std::string out(8, '\0');
+  for (int i = 7; i >= 0; --i, v >>= 8) out[i] = static_cast<char>(v & 0xFF);
+  return out;
+}
+
+uint64_t FromBigEndian64(std::string_view s) {
+  uint64_t v = 0;
+  for (char c : s) v = (v << 8) | static_cast<uint8_t>(c);
+  return v;
+}
+
+std::string Versionstamp(Version version, uint16_t order) {
+  std::string out = BigEndian64(static_cast<uint64_t>(version));
+  out.push_back(static_cast<char>(order >> 8));
+  out.push_back(static_cast<char>(order & 0xFF));
+  return out;
+}
+
+}  // namespace
+
+struct LocalEngine::Store {
+  ~Store() {
+    if (db != nullptr) {
+      for (auto* h : handles) db->DestroyColumnFamilyHandle(h);
+      db->Close().PermitUncheckedError();
+    }
+    db.reset();
+    env.reset();
+  }
+  std::unique_ptr<rocksdb::Env> env;  // the in-memory environment, or null
+  std::unique_ptr<rocksdb::DB> db;
+  std::vector<rocksdb::ColumnFamilyHandle*> handles;  // [0] default, [1] meta
+  rocksdb::ColumnFamilyHandle* data() const { return handles[0]; }
+  rocksdb::ColumnFamilyHandle* meta() const { return handles[1]; }
+};
+
+struct LocalEngine::Writer {
+  explicit Writer(CommitRequest* r) : request(r) {}
+  CommitRequest* request;
+  Result<CommitResult> result = Error(ErrorCode::kInternalError, "commit not processed");
+  bool done = false;
+  std::condition_variable cv;
+};
+
+// The newest values written by the commit group so far, for atomic operations that read a
+// key an earlier commit of the same group wrote.
+class GroupOverlay {
+ public:
+  void Put(std::string_view key, std::optional<std::string> value) {
+    points_[std::string(key)] = std::move(value);
+  }
+  void ClearRange(std::string_view begin, std::string_view end) {
+    points_.erase(points_.lower_bound(begin), points_.lower_bound(end));
+    cleared_.push_back({std::string(begin), std::string(end)});
+  }
+  // nullopt: not written by the group; else the value (itself nullopt when cleared).
+  std::optional<std::optional<std::string>> Find(std::string_view key) const {
+    if (auto it = points_.find(key); it != points_.end()) return it->second;
+    for (const KeyRange& r : cleared_) {
+      if (r.begin <= key && key < r.end) return std::optional<std::string>();
+    }
+    return std::nullopt;
+  }
+
+ private:
+  std::map<std::string, std::optional<std::string>, std::less<>> points_;
+  std::vector<KeyRange> cleared_;
+};
+
+namespace {
+
+class LocalIterator final : public EngineIterator {
+ public:
+  LocalIterator(std::shared_ptr<LocalEngine::Store> store, const rocksdb::Snapshot* snapshot,
+                std::string_view lower, std::string_view upper)
+      : store_(std::move(store)), lower_(lower), upper_(upper) {
+    lower_slice_ = rocksdb::Slice(lower_);
+    upper_slice_ = rocksdb::Slice(upper_);
+    rocksdb::ReadOptions ro;
+    ro.snapshot = snapshot;
+    ro.iterate_lower_bound = &lower_slice_;
+    ro.iterate_upper_bound = &upper_slice_;
+    it_.reset(store_->db->NewIterator(ro, store_->data()));
+  }
+  void Seek(std::string_view key) override { it_->Seek(rocksdb::Slice(key.data(), key.size())); }
+  void SeekForPrev(std::string_view key) override {
+    it_->SeekForPrev(rocksdb::Slice(key.data(), key.size()));
+  }
+  void Next() override { it_->Next(); }
+  void Prev() override { it_->Prev(); }
+  bool Valid() const override { return it_->Valid(); }
+  std::string_view key() const override { return it_->key().ToStringView(); }
+  std::string_view value() const override { return it_->value().ToStringView(); }
+  Status status() const override { return FromRocks(it_->status(), "iterating the store"); }
+
+ private:
+  std::shared_ptr<LocalEngine::Store> store_;
+  std::string lower_, upper_;
+  rocksdb::Slice lower_slice_, upper_slice_;
+  std::unique_ptr<rocksdb::Iterator> it_;
+};
+
+using SnapshotPtr = std::shared_ptr<const rocksdb::Snapshot>;
+
+SnapshotPtr TakeSnapshot(const std::shared_ptr<LocalEngine::Store>& store) {
+  return SnapshotPtr(store->db->GetSnapshot(),
+                     [store](const rocksdb::Snapshot* s) { store->db->ReleaseSnapshot(s); });
+}
+
+class LocalReadView final : public ReadView {
+ public:
+  LocalReadView(std::shared_ptr<LocalEngine::Store> store, SnapshotPtr snapshot, Version version)
+      : store_(std::move(store)), snapshot_(std::move(snapshot)), version_(version) {}
+
+  // The same snapshot, read at a later version at which it is still the newest state.
+  std::shared_ptr<const ReadView> At(Version version) const {
+    return std::make_shared<LocalReadView>(store_, snapshot_, version);
+  }
+
+  Version version() const override { return version_; }
+
+  Result<std::optional<std::string>> Get(std::string_view key) const override {
+    rocksdb::ReadOptions ro;
+    ro.snapshot = snapshot_.get();
+    rocksdb::PinnableSlice value;
+    rocksdb::Status s =
+        store_->db->Get(ro, store_->data(), rocksdb::Slice(key.data(), key.size()), &value);
+    if (s.IsNotFound()) return std::optional<std::string>();
+    if (!s.ok()) return FromRocks(s, "reading a key");
+    return std::optional<std::string>(value.ToString());
+  }
+
+  std::unique_ptr<EngineIterator> NewIterator(std::string_view lower,
+                                              std::string_view upper) const override {
+    return std::make_unique<LocalIterator>(store_, snapshot_.get(), lower, upper);
+  }
+
+ private:
+  std::shared_ptr<LocalEngine::Store> store_;
+  SnapshotPtr snapshot_;
+  Version version_;
+};
+
+}  // namespace
+
+rocksdb::Options LocalRocksOptions() {
+  rocksdb::Options o;
+  o.IncreaseParallelism(2);
+  o.create_missing_column_families = true;
+  o.max_background_jobs = 2;
+  rocksdb::BlockBasedTableOptions t;
+  t.filter_policy.reset(rocksdb::NewBloomFilterPolicy(10));
+  t.whole_key_filtering = true;
+  o.table_factory.reset(rocksdb::NewBlockBasedTableFactory(t));
+  return o;
+}
+
+Result<std::unique_ptr<LocalEngine>> LocalEngine::Open(const LocalEngineOptions& options) {
+  auto store = std::make_shared<Store>();
+  rocksdb::Options ro = LocalRocksOptions();
+  ro.create_if_missing = options.create_if_missing || options.in_memory;
+  std::string path = options.path;
+  if (options.in_memory) {
+    store->env.reset(rocksdb::NewMemEnv(rocksdb::Env::Default()));
+    ro.env = store->env.get();
+    path = "/tenantdb-memory";
+  }
+  std::vector<rocksdb::ColumnFamilyDescriptor> families = {
+      {rocksdb::kDefaultColumnFamilyName, rocksdb::ColumnFamilyOptions(ro)},
+      {kMetaFamily, rocksdb::ColumnFamilyOptions(ro)}};
+  rocksdb::DB* db = nullptr;
+  rocksdb::Status s =
+      rocksdb::DB::Open(rocksdb::DBOptions(ro), path, families, &store->handles, &db);
+  if (!s.ok()) return FromRocks(s, fmt::format("opening store '{}'", path));
+  store->db.reset(db);
+
+  std::string stored;
+  Version last = 0;
+  s = db->Get(rocksdb::ReadOptions(), store->meta(), kVersionKey, &stored);
+  if (s.ok()) {
+    last = static_cast<Version>(FromBigEndian64(stored));
+  } else if (!s.IsNotFound()) {
+    return FromRocks(s, "reading the stored version");
+  }
+  return std::unique_ptr<LocalEngine>(new LocalEngine(options, std::move(store), last));
+}
+
+LocalEngine::LocalEngine(const LocalEngineOptions& options, std::shared_ptr<Store> store,
+                         Version last_version)
+    : options_(options),
+      clock_(options.clock ? options.clock : std::make_shared<SystemClock>()),
+      store_(std::move(store)),
+      last_version_(last_version),
+      committed_(last_version) {
+  write_options_.sync = options.durability == Durability::kSync && !options.in_memory;
+  PublishView(last_version);
+}
+
+LocalEngine::~LocalEngine() = default;
+
+Version LocalEngine::NowVersion() {
+  return std::max(CommittedVersion(), static_cast<Version>(clock_->NowMicros()));
+}
+
+void LocalEngine::PublishView(Version version) {
+  auto view = std::make_shared<LocalReadView>(store_, TakeSnapshot(store_), version);
+  std::lock_guard<std::mutex> l(view_mu_);
+  view_ = view;
+  recent_.push_back(std::move(view));
+  if (recent_.size() > kRecentViews) recent_.pop_front();
+}
+
+Result<std::shared_ptr<const ReadView>> LocalEngine::BeginRead() {
+  std::shared_ptr<const ReadView> view;
+  {
+    std::lock_guard<std::mutex> l(view_mu_);
+    view = view_;
+  }
+  if (clock_->NowMicros() - view->version() < kViewRefresh) return view;
+  // Nothing committed for a while: advance the version with an empty commit so the read
+  // version is current and the transaction gets its full 5 seconds.
+  CommitRequest advance;
+  advance.read_version = view->version();
+  Result<CommitResult> r = Commit(std::move(advance));
+  if (!r.ok()) return r.status();
+  std::lock_guard<std::mutex> l(view_mu_);
+  return view_;
+}
+
+Result<std::shared_ptr<const ReadView>> LocalEngine::ReadAt(Version version) {
+  std::lock_guard<std::mutex> l(view_mu_);
+  if (version > view_->version()) {
+    return Error(ErrorCode::kInvalidArgument,
+                 fmt::format("read version {} is newer than the newest committed version {}",
+                             version, view_->version()));
+  }
+  // The newest recent view at or before `version` holds the state at `version`.
+  for (auto it = recent_.rbegin(); it != recent_.rend(); ++it) {
+    if ((*it)->version() <= version) {
+      return static_cast<const LocalReadView&>(**it).At(version);
+    }
+  }
+  return Error(ErrorCode::kTransactionTooOld,
+               fmt::format("read version {} is no longer readable (oldest kept {})", version,
+                           recent_.front()->version()));
+}
+
+Result<CommitResult> LocalEngine::Commit(CommitRequest request) {
+  Writer w(&request);
+  std::unique_lock<std::mutex> l(queue_mu_);
+  queue_.push_back(&w);
+  w.cv.wait(l, [&] { return w.done || queue_.front() == &w; });
+  if (w.done) return std::move(w.result);
+
+  // Leader: take everything queued so far.
+  std::vector<Writer*> group;
+  for (auto it = queue_.begin(); it != queue_.end() && group.size() < kMaxGroupSize; ++it) {
+    group.push_back(*it);
+  }
+  l.unlock();
+  CommitGroup(group);
+  l.lock();
+  for (Writer* g : group) {
+    queue_.pop_front();
+    if (g != &w) {
+      g->done = true;
+      g->cv.notify_one();
+    }
+  }
+  if (!queue_.empty()) queue_.front()->cv.notify_one();
+  return std::move(w.result);
+}
+
+void LocalEngine::CommitGroup(const std::vector<Writer*>& group) {
+  if (!failed_.ok()) {
+    for (Writer* w : group) {
+      w->result = Error(ErrorCode::kStoreClosed, failed_.ToString())
+                      .WithContext("the store failed earlier and must be reopened");
+    }
+    return;
+  }
+  bool any_atomic = false;
+  for (Writer* w : group) {
+    for (const Mutation& m : w->request->mutations) any_atomic |= IsAtomicOp(m.type);
+  }
+  GroupOverlay overlay;
+  rocksdb::WriteBatch batch;
+  std::vector<Writer*> accepted;
+  Version version = last_version_;
+  for (Writer* w : group) {
+    const CommitRequest& r = *w->request;
+    Version v = std::max(version + 1, static_cast<Version>(clock_->NowMicros()));
+    bool empty = r.mutations.empty() && r.read_conflicts.empty() && r.write_conflicts.empty();
+    if (!empty && v - r.read_version > kMaxReadVersionLag) {
+      w->result = Error(ErrorCode::kTransactionTooOld,
+                        fmt::format("read version {} is {} versions behind commit version {}",
+                                    r.read_version, v - r.read_version, v));
+      continue;
+    }
+    if (resolver_.Conflicts(r.read_version, r.read_conflicts)) {
+      w->result = Error(ErrorCode::kNotCommitted, "a key read was written by a newer commit");
+      continue;
+    }
+    Status s = ApplyMutations(r, v, batch, any_atomic ? &overlay : nullptr);
+    if (!s.ok()) {
+      // Only an engine read failure gets here; the batch already holds part of this
+      // commit, so the whole group fails rather than write part of a transaction.
+      for (Writer* g : group) g->result = s;
+      return;
+    }
+    resolver_.Record(v, r.write_conflicts);
+    version = v;
+    w->result = CommitResult{v, 0};
+    accepted.push_back(w);
+  }
+  if (accepted.empty()) return;
+  last_version_ = version;
+  batch.Put(store_->meta(), kVersionKey, BigEndian64(static_cast<uint64_t>(version)));
+  rocksdb::Status ws = store_->db->Write(write_options_, &batch);
+  if (!ws.ok()) {
+    failed_ = FromRocks(ws, "writing a commit");
+    for (Writer* w : accepted) w->result = failed_;
+    return;
+  }
+  PublishView(version);
+  committed_.store(version, std::memory_order_release);
+  commits_since_prune_ += accepted.size();
+  if (commits_since_prune_ >= kPruneEvery) {
+    resolver_.Prune(version - kMaxReadVersionLag);
+    commits_since_prune_ = 0;
+  }
+  FireWatches(accepted);
+}
+
+Status LocalEngine::ApplyMutations(const CommitRequest& request, Version version,
+                                   rocksdb::WriteBatch& batch, GroupOverlay* overlay) {
+  auto put = [&](std::string_view key, std::string_view value) {
+    batch.Put(store_->data(), rocksdb::Slice(key.data(), key.size()),
+              rocksdb::Slice(value.data(), value.size()));
+    if (overlay != nullptr) overlay->Put(key, std::string(value));
+  };
+  auto del = [&](std::string_view key) {
+    batch.Delete(store_->data(), rocksdb::Slice(key.data(), key.size()));
+    if (overlay != nullptr) overlay->Put(key, std::nullopt);
+  };
+  for (const Mutation& m : request.mutations) {
+    switch (m.type) {
+      case MutationType::kSet:
+        put(m.key, m.param);
+        break;
+      case MutationType::kClear:
+        del(m.key);
+        break;
+      case MutationType::kClearRange:
+        batch.DeleteRange(store_->data(), m.key, m.param);
+        if (overlay != nullptr) overlay->ClearRange(m.key, m.param);
+        break;
+      case MutationType::kSetVersionstampedKey: {
+        std::string key = m.key;
+        key.replace(m.stamp_offset, 10, Versionstamp(version, 0));
+        put(key, m.param);
+        break;
+      }
+      case MutationType::kSetVersionstampedValue: {
+        std::string value = m.param;
+        value.replace(m.stamp_offset, 10, Versionstamp(version, 0));
+        put(m.key, value);
+        break;
+      }
+      default: {
+        std::optional<std::string> base;
+        auto found = overlay->Find(m.key);
+        if (found) {
+          base = std::move(*found);
+        } else {
+          std::string v;
+          rocksdb::Status s = store_->db->Get(rocksdb::ReadOptions(), store_->data(), m.key, &v);
+          if (s.ok()) {
+            base = std::move(v);
+          } else if (!s.IsNotFound()) {
+            return FromRocks(s, "reading a key for an atomic operation");
+          }
+        }
+        std::optional<std::string> result = ApplyAtomicOp(m.type, base, m.param);
+        if (result) {
+          put(m.key, *result);
+        } else {
+          del(m.key);
+        }
+      }
+    }
+  }
+  return Status::OK();
+}
+
+void LocalEngine::FireWatches(const std::vector<Writer*>& group) {
+  if (watches_.size() == 0) return;
+  auto latest = [&](std::string_view key) -> std::optional<std::string> {
+    std::string v;
+    rocksdb::Status s = store_->db->Get(rocksdb::ReadOptions(), store_->data(),
+                                        rocksdb::Slice(key.data(), key.size()), &v);
+    if (!s.ok()) return std::nullopt;
+    return v;
+  };
+  for (Writer* w : group) {
+    for (const Mutation& m : w->request->mutations) {
+      if (m.type == MutationType::kClearRange) {
+        watches_.Check(m.key, m.param, latest);
+      } else if (m.type != MutationType::kSetVersionstampedKey) {
+        watches_.Check(m.key, m.key + std::string(1, '\0'), latest);
+      }
+    }
+  }
+}
+
+Status LocalEngine::AddWatch(WatchRequest request) {
+  return watches_.Add(
+      std::move(request), [&](std::string_view key) -> Result<std::optional<std::string>> {
+        std::string v;
+        rocksdb::Status s = store_->db->Get(rocksdb::ReadOptions(), store_->data(),
+                                            rocksdb::Slice(key.data(), key.size()), &v);
+        if (s.IsNotFound()) return std::optional<std::string>();
+        if (!s.ok()) return FromRocks(s, "reading a watched key");
+        return std::optional<std::string>(std::move(v));
+      });
+}
+
+}  // namespace tenantdb::kv

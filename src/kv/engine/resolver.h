@@ -1,0 +1,45 @@
+// Conflict resolution for optimistic concurrency: remembers, for the MVCC window, the newest
+// version at which each part of the keyspace was written, and answers whether a transaction's
+// read ranges were written after its read version.
+//
+// A deterministic function of the ordered stream of (read version, read ranges, write ranges,
+// commit version): no clock and no thread timing, so a recorded stream replays to the same
+// outcomes and the same resolver can run on every replica fed by a replicated log.
+//
+// Representation: a step function over keys. `boundaries_` maps a key b to the newest write
+// version of [b, next boundary). Versions are recorded in increasing order, so recording a
+// write range overwrites the step function there.
+//
+// Thread safety: none; the engine calls it from the one thread that resolves a commit group.
+#pragma once
+
+#include <map>
+#include <string>
+#include <vector>
+
+#include "kv/engine/engine.h"
+
+namespace tenantdb::kv {
+
+class Resolver {
+ public:
+  Resolver();
+
+  // True if a range in `reads` intersects a range recorded at a version > read_version.
+  bool Conflicts(Version read_version, const std::vector<KeyRange>& reads) const;
+
+  // Records `writes` at `version`. REQUIRES: version > every version recorded before.
+  void Record(Version version, const std::vector<KeyRange>& writes);
+
+  // Forgets the detail of versions <= horizon: no transaction with a read version below the
+  // horizon can commit (it is too old), so they can no longer decide a conflict.
+  void Prune(Version horizon);
+
+  // Number of step boundaries held (for tests and metrics).
+  size_t size() const { return boundaries_.size(); }
+
+ private:
+  std::map<std::string, Version, std::less<>> boundaries_;
+};
+
+}  // namespace tenantdb::kv

@@ -1,0 +1,75 @@
+#include "kv/engine/resolver.h"
+
+#include <gtest/gtest.h>
+
+#include <random>
+
+#include "testing/testing.h"
+
+namespace tenantdb::kv {
+namespace {
+
+TEST(ResolverTest, PointAndRangeConflicts) {
+  Resolver r;
+  r.Record(10, {{"b", std::string("b\0", 2)}});
+  EXPECT_TRUE(r.Conflicts(5, {{"b", std::string("b\0", 2)}}));
+  EXPECT_FALSE(r.Conflicts(10, {{"b", std::string("b\0", 2)}}));  // committed at or before rv
+  EXPECT_TRUE(r.Conflicts(9, {{"a", "c"}}));                      // range covering a write
+  EXPECT_FALSE(r.Conflicts(9, {{"c", "z"}}));
+  EXPECT_FALSE(r.Conflicts(9, {{"a", "b"}}));  // end is exclusive
+  EXPECT_FALSE(r.Conflicts(9, {{"c", "a"}}));  // empty range reads nothing
+}
+
+TEST(ResolverTest, NewerWriteOverwritesOlderInsideAndKeepsOutside) {
+  Resolver r;
+  r.Record(10, {{"a", "z"}});
+  r.Record(20, {{"m", "n"}});
+  EXPECT_TRUE(r.Conflicts(15, {{"m", "m\x01"}}));
+  EXPECT_FALSE(r.Conflicts(15, {{"a", "m"}}));
+  EXPECT_FALSE(r.Conflicts(15, {{"n", "z"}}));
+  EXPECT_TRUE(r.Conflicts(9, {{"n", "o"}}));  // the 10 write still covers [n, z)
+  EXPECT_FALSE(r.Conflicts(9, {{"z", "zz"}}));
+}
+
+TEST(ResolverTest, PruneForgetsOnlyOldVersions) {
+  Resolver r;
+  for (int i = 0; i < 100; ++i) {
+    std::string k = "k" + std::to_string(i);
+    r.Record(i + 1, {{k, k + std::string(1, '\0')}});
+  }
+  size_t before = r.size();
+  r.Prune(50);
+  EXPECT_LT(r.size(), before);
+  EXPECT_TRUE(r.Conflicts(60, {{"k70", "k71"}}));
+  EXPECT_FALSE(r.Conflicts(60, {{"k50", "k51"}}));
+}
+
+// Against a brute-force model: a list of (version, range) writes.
+TEST(ResolverTest, MatchesBruteForceModel) {
+  std::mt19937_64 rng(tenantdb::testing::TestSeed());
+  auto key = [&] { return std::string(1, static_cast<char>('a' + rng() % 20)); };
+  Resolver r;
+  std::vector<std::pair<Version, KeyRange>> model;
+  for (Version v = 1; v <= 2000; ++v) {
+    std::string b = key(), e = key();
+    if (b > e) std::swap(b, e);
+    r.Record(v, {{b, e}});
+    model.push_back({v, {b, e}});
+    if (v % 97 == 0) {
+      Version horizon = v - 50;
+      r.Prune(horizon);
+      std::erase_if(model, [&](const auto& m) { return m.first <= horizon; });
+    }
+    std::string rb = key(), re = key();
+    if (rb > re) std::swap(rb, re);
+    Version rv = std::max<Version>(0, v - static_cast<Version>(rng() % 40));
+    bool expected = false;
+    for (const auto& [mv, mr] : model) {
+      if (mv > rv && rb < re && mr.begin < re && rb < mr.end && mr.begin < mr.end) expected = true;
+    }
+    ASSERT_EQ(r.Conflicts(rv, {{rb, re}}), expected) << "version " << v;
+  }
+}
+
+}  // namespace
+}  // namespace tenantdb::kv

@@ -1,0 +1,430 @@
+#include "kv/transaction_impl.h"
+
+#include <fmt/format.h>
+
+#include "common/printable.h"
+#include "kv/engine/watch.h"
+#include "kv/merged_cursor.h"
+
+namespace tenantdb::kv {
+
+namespace {
+
+constexpr size_t kStampSize = 10;
+
+std::string KeyAfter(std::string_view key) {
+  std::string k(key);
+  k.push_back('\0');
+  return k;
+}
+
+uint32_t LittleEndian32(std::string_view b) {
+  uint32_t v = 0;
+  for (int i = 3; i >= 0; --i) v = (v << 8) | static_cast<uint8_t>(b[i]);
+  return v;
+}
+
+Status Inverted(std::string_view begin, std::string_view end) {
+  return Error(ErrorCode::kInvertedRange,
+               fmt::format("range begin {} is after its end {}", Printable(begin), Printable(end)));
+}
+
+}  // namespace
+
+TransactionImpl::TransactionImpl(std::shared_ptr<Engine> engine, const TransactionOptions& options)
+    : engine_(std::move(engine)), options_(options) {
+  if (options_.size_limit > kMaxTransactionSize || options_.size_limit <= 0) {
+    options_.size_limit = kMaxTransactionSize;
+  }
+}
+
+TransactionImpl::~TransactionImpl() {
+  CancelWatches(Error(ErrorCode::kWatchCancelled, "transaction destroyed before it committed"));
+}
+
+std::string_view TransactionImpl::LegalEnd() const {
+  return options_.system_access ? std::string_view("\xff\xff", 2) : std::string_view("\xff", 1);
+}
+
+Status TransactionImpl::CheckUsable() const {
+  if (committed_) {
+    return Error(ErrorCode::kClientInvalidOperation,
+                 "transaction already committed; Reset it before using it again");
+  }
+  return Status::OK();
+}
+
+Status TransactionImpl::CheckKey(std::string_view key, std::string_view what) const {
+  if (static_cast<int64_t>(key.size()) > kMaxKeySize) {
+    return Error(ErrorCode::kKeyTooLarge,
+                 fmt::format("{} of {} bytes (limit {})", what, key.size(), kMaxKeySize));
+  }
+  if (key >= LegalEnd()) {
+    return Error(
+        ErrorCode::kKeyOutsideLegalRange,
+        fmt::format("{} {} is in the system keyspace (0xff prefix){}", what, Printable(key),
+                    options_.system_access ? "" : "; it needs system access"));
+  }
+  return Status::OK();
+}
+
+Status TransactionImpl::CheckRangeBound(std::string_view key, std::string_view what) const {
+  // A range bound may be one byte longer than a key: the end of [key, key + "\x00").
+  if (static_cast<int64_t>(key.size()) > kMaxKeySize + 1) {
+    return Error(ErrorCode::kKeyTooLarge,
+                 fmt::format("{} of {} bytes (limit {})", what, key.size(), kMaxKeySize + 1));
+  }
+  if (key > LegalEnd()) {
+    return Error(ErrorCode::kKeyOutsideLegalRange,
+                 fmt::format("{} {} is past the end of the keyspace {}", what, Printable(key),
+                             Printable(LegalEnd())));
+  }
+  return Status::OK();
+}
+
+Status TransactionImpl::CheckValue(std::string_view value) const {
+  if (static_cast<int64_t>(value.size()) > kMaxValueSize) {
+    return Error(ErrorCode::kValueTooLarge,
+                 fmt::format("value of {} bytes (limit {})", value.size(), kMaxValueSize));
+  }
+  return Status::OK();
+}
+
+Status TransactionImpl::Grow(int64_t bytes) {
+  if (!poisoned_.ok()) return poisoned_;
+  if (size_ + bytes > options_.size_limit) {
+    poisoned_ = Error(ErrorCode::kTransactionTooLarge,
+                      fmt::format("transaction of {} bytes would exceed the limit of {} bytes; "
+                                  "nothing of it will be committed",
+                                  size_ + bytes, options_.size_limit));
+    return poisoned_;
+  }
+  size_ += bytes;
+  return Status::OK();
+}
+
+Result<const ReadView*> TransactionImpl::View() {
+  if (view_ == nullptr) {
+    TDB_ASSIGN_OR_RETURN(view_, engine_->BeginRead());
+  }
+  Version lag = engine_->NowVersion() - view_->version();
+  if (lag > kMaxReadVersionLag) {
+    return Error(
+        ErrorCode::kTransactionTooOld,
+        fmt::format("read version {} is {} versions (over 5 s) old", view_->version(), lag));
+  }
+  return view_.get();
+}
+
+void TransactionImpl::AddReadConflict(std::string begin, std::string end, Snapshot snapshot) {
+  if (snapshot == Snapshot::kYes || begin >= end) return;
+  size_ += static_cast<int64_t>(begin.size() + end.size());
+  read_conflicts_.push_back({std::move(begin), std::move(end)});
+}
+
+Result<std::optional<std::string>> TransactionImpl::Get(std::string_view key, Snapshot snapshot) {
+  TDB_RETURN_IF_ERROR(CheckUsable());
+  TDB_RETURN_IF_ERROR(CheckKey(key, "key"));
+  const WriteEntry* entry = writes_.Find(key);
+  if (entry != nullptr && entry->known) return entry->value;
+  if (entry == nullptr && writes_.IsCleared(key)) return std::optional<std::string>();
+  TDB_ASSIGN_OR_RETURN(const ReadView* view, View());
+  TDB_ASSIGN_OR_RETURN(std::optional<std::string> stored, view->Get(key));
+  AddReadConflict(std::string(key), KeyAfter(key), snapshot);
+  if (entry != nullptr) return entry->Resolve(stored);
+  return stored;
+}
+
+Result<std::string> TransactionImpl::Resolve(const KeySelector& sel, Snapshot snapshot) {
+  TDB_ASSIGN_OR_RETURN(const ReadView* view, View());
+  std::string_view end = LegalEnd();
+  std::string start = sel.or_equal ? KeyAfter(sel.key) : sel.key;
+  if (start > end) start = std::string(end);
+  if (sel.offset >= 1) {
+    MergedCursor c(*view, writes_, "", end, Reverse::kNo);
+    c.Seek(start);
+    for (int i = 1; i < sel.offset && c.Valid(); ++i) c.Advance();
+    TDB_RETURN_IF_ERROR(c.status());
+    std::string result = c.Valid() ? std::string(c.key()) : std::string(end);
+    AddReadConflict(start, c.Valid() ? KeyAfter(result) : std::string(end), snapshot);
+    return result;
+  }
+  MergedCursor c(*view, writes_, "", end, Reverse::kYes);
+  c.Seek(start);
+  for (int i = 0; i < -static_cast<int64_t>(sel.offset) && c.Valid(); ++i) c.Advance();
+  TDB_RETURN_IF_ERROR(c.status());
+  std::string result = c.Valid() ? std::string(c.key()) : std::string();
+  AddReadConflict(result, start, snapshot);
+  return result;
+}
+
+Result<std::string> TransactionImpl::GetKey(const KeySelector& selector, Snapshot snapshot) {
+  TDB_RETURN_IF_ERROR(CheckUsable());
+  return Resolve(selector, snapshot);
+}
+
+Result<RangeResult> TransactionImpl::GetRange(const KeySelector& begin, const KeySelector& end,
+                                              const RangeOptions& options) {
+  TDB_RETURN_IF_ERROR(CheckUsable());
+  // first_greater_or_equal(k) and first_greater_than(k) bound a range at k and k+\0 without
+  // reading anything; other selectors are resolved first.
+  auto bound = [&](const KeySelector& s) -> Result<std::string> {
+    if (s.offset == 1) {
+      std::string k = s.or_equal ? KeyAfter(s.key) : s.key;
+      if (k > LegalEnd()) k = std::string(LegalEnd());
+      return k;
+    }
+    return Resolve(s, options.snapshot);
+  };
+  TDB_ASSIGN_OR_RETURN(std::string b, bound(begin));
+  TDB_ASSIGN_OR_RETURN(std::string e, bound(end));
+  if (b >= e) return RangeResult{};
+  return ReadRange(b, e, options);
+}
+
+Result<RangeResult> TransactionImpl::GetRange(std::string_view begin, std::string_view end,
+                                              const RangeOptions& options) {
+  TDB_RETURN_IF_ERROR(CheckUsable());
+  TDB_RETURN_IF_ERROR(CheckRangeBound(begin, "range begin"));
+  TDB_RETURN_IF_ERROR(CheckRangeBound(end, "range end"));
+  if (begin > end) return Inverted(begin, end);
+  if (begin == end) return RangeResult{};
+  return ReadRange(begin, end, options);
+}
+
+Result<RangeResult> TransactionImpl::ReadRange(std::string_view begin, std::string_view end,
+                                               const RangeOptions& options) {
+  if (options.limit < 0 || options.target_bytes < 0) {
+    return Error(ErrorCode::kInvalidArgument,
+                 fmt::format("range limit {} and target_bytes {} must not be negative",
+                             options.limit, options.target_bytes));
+  }
+  TDB_ASSIGN_OR_RETURN(const ReadView* view, View());
+  MergedCursor c(*view, writes_, begin, end, options.reverse);
+  c.Seek(options.reverse == Reverse::kYes ? end : begin);
+  RangeResult out;
+  int64_t bytes = 0;
+  while (c.Valid()) {
+    out.kvs.push_back({std::string(c.key()), std::string(c.value())});
+    bytes += static_cast<int64_t>(c.key().size() + c.value().size());
+    c.Advance();
+    bool full = (options.limit > 0 && static_cast<int>(out.kvs.size()) >= options.limit) ||
+                (options.target_bytes > 0 && bytes >= options.target_bytes);
+    if (full) {
+      out.more = c.Valid();
+      break;
+    }
+  }
+  TDB_RETURN_IF_ERROR(c.status());
+  if (!out.more) {
+    AddReadConflict(std::string(begin), std::string(end), options.snapshot);
+  } else if (options.reverse == Reverse::kYes) {
+    AddReadConflict(out.kvs.back().key, std::string(end), options.snapshot);
+  } else {
+    AddReadConflict(std::string(begin), KeyAfter(out.kvs.back().key), options.snapshot);
+  }
+  return out;
+}
+
+Status TransactionImpl::AddWriteMutation(Mutation m, KeyRange conflict) {
+  TDB_RETURN_IF_ERROR(Grow(static_cast<int64_t>(m.key.size() + m.param.size() +
+                                                conflict.begin.size() + conflict.end.size())));
+  mutations_.push_back(std::move(m));
+  write_conflicts_.push_back(std::move(conflict));
+  return Status::OK();
+}
+
+Status TransactionImpl::Set(std::string_view key, std::string_view value) {
+  TDB_RETURN_IF_ERROR(CheckUsable());
+  TDB_RETURN_IF_ERROR(CheckKey(key, "key"));
+  TDB_RETURN_IF_ERROR(CheckValue(value));
+  TDB_RETURN_IF_ERROR(AddWriteMutation({MutationType::kSet, std::string(key), std::string(value)},
+                                       {std::string(key), KeyAfter(key)}));
+  writes_.Set(key, value);
+  return Status::OK();
+}
+
+Status TransactionImpl::Clear(std::string_view key) {
+  TDB_RETURN_IF_ERROR(CheckUsable());
+  TDB_RETURN_IF_ERROR(CheckKey(key, "key"));
+  TDB_RETURN_IF_ERROR(AddWriteMutation({MutationType::kClear, std::string(key), {}},
+                                       {std::string(key), KeyAfter(key)}));
+  writes_.Clear(key);
+  return Status::OK();
+}
+
+Status TransactionImpl::ClearRange(std::string_view begin, std::string_view end) {
+  TDB_RETURN_IF_ERROR(CheckUsable());
+  TDB_RETURN_IF_ERROR(CheckRangeBound(begin, "range begin"));
+  TDB_RETURN_IF_ERROR(CheckRangeBound(end, "range end"));
+  if (begin > end) return Inverted(begin, end);
+  if (begin == end) return Status::OK();
+  TDB_RETURN_IF_ERROR(
+      AddWriteMutation({MutationType::kClearRange, std::string(begin), std::string(end)},
+                       {std::string(begin), std::string(end)}));
+  writes_.ClearRange(begin, end);
+  return Status::OK();
+}
+
+Status TransactionImpl::Atomic(MutationType op, std::string_view key, std::string_view param) {
+  TDB_RETURN_IF_ERROR(CheckUsable());
+  if (!IsAtomicOp(op)) {
+    return Error(ErrorCode::kInvalidMutationType,
+                 fmt::format("'{}' is not an atomic operation", MutationTypeName(op)));
+  }
+  TDB_RETURN_IF_ERROR(CheckKey(key, "key"));
+  TDB_RETURN_IF_ERROR(CheckValue(param));
+  TDB_RETURN_IF_ERROR(AddWriteMutation({op, std::string(key), std::string(param)},
+                                       {std::string(key), KeyAfter(key)}));
+  writes_.Atomic(op, key, param);
+  return Status::OK();
+}
+
+Status TransactionImpl::SetVersionstamped(MutationType type, std::string_view key,
+                                          std::string_view value) {
+  TDB_RETURN_IF_ERROR(CheckUsable());
+  bool in_key = type == MutationType::kSetVersionstampedKey;
+  std::string_view stamped = in_key ? key : value;
+  std::string_view what = in_key ? "versionstamped key" : "versionstamped value";
+  if (stamped.size() < 4) {
+    return Error(
+        ErrorCode::kInvalidArgument,
+        fmt::format("{} of {} bytes has no 4-byte placeholder offset", what, stamped.size()));
+  }
+  uint32_t offset = LittleEndian32(stamped.substr(stamped.size() - 4));
+  std::string body(stamped.substr(0, stamped.size() - 4));
+  if (static_cast<uint64_t>(offset) + kStampSize > body.size()) {
+    return Error(ErrorCode::kInvalidArgument,
+                 fmt::format("{}: placeholder at offset {} does not fit in its {} bytes", what,
+                             offset, body.size()));
+  }
+  Mutation m{type, in_key ? body : std::string(key), in_key ? std::string(value) : body, offset};
+  TDB_RETURN_IF_ERROR(CheckKey(m.key, "key"));
+  TDB_RETURN_IF_ERROR(CheckValue(m.param));
+  KeyRange conflict;
+  if (in_key) {
+    // Any key the versionstamp can produce: placeholder bytes from all 0x00 to all 0xff.
+    conflict.begin = m.key;
+    conflict.begin.replace(offset, kStampSize, kStampSize, '\0');
+    conflict.end = m.key;
+    conflict.end.replace(offset, kStampSize, kStampSize, '\xff');
+    conflict.end.push_back('\0');
+  } else {
+    conflict = {m.key, KeyAfter(m.key)};
+  }
+  return AddWriteMutation(std::move(m), std::move(conflict));
+}
+
+Result<Watch> TransactionImpl::WatchKey(std::string_view key) {
+  TDB_RETURN_IF_ERROR(CheckUsable());
+  TDB_ASSIGN_OR_RETURN(std::optional<std::string> seen, Get(key, Snapshot::kYes));
+  auto state = std::make_shared<WatchState>();
+  watches_.push_back({std::string(key), std::move(seen), state});
+  return Watch(state);
+}
+
+Status TransactionImpl::AddReadConflictRange(std::string_view begin, std::string_view end) {
+  TDB_RETURN_IF_ERROR(CheckUsable());
+  TDB_RETURN_IF_ERROR(CheckRangeBound(begin, "conflict range begin"));
+  TDB_RETURN_IF_ERROR(CheckRangeBound(end, "conflict range end"));
+  if (begin > end) return Inverted(begin, end);
+  AddReadConflict(std::string(begin), std::string(end), Snapshot::kNo);
+  return Status::OK();
+}
+
+Status TransactionImpl::AddWriteConflictRange(std::string_view begin, std::string_view end) {
+  TDB_RETURN_IF_ERROR(CheckUsable());
+  TDB_RETURN_IF_ERROR(CheckRangeBound(begin, "conflict range begin"));
+  TDB_RETURN_IF_ERROR(CheckRangeBound(end, "conflict range end"));
+  if (begin > end) return Inverted(begin, end);
+  if (begin == end) return Status::OK();
+  TDB_RETURN_IF_ERROR(Grow(static_cast<int64_t>(begin.size() + end.size())));
+  write_conflicts_.push_back({std::string(begin), std::string(end)});
+  return Status::OK();
+}
+
+Result<Version> TransactionImpl::GetReadVersion() {
+  TDB_RETURN_IF_ERROR(CheckUsable());
+  TDB_ASSIGN_OR_RETURN(const ReadView* view, View());
+  return view->version();
+}
+
+Status TransactionImpl::SetReadVersion(Version version) {
+  TDB_RETURN_IF_ERROR(CheckUsable());
+  if (view_ != nullptr) {
+    return Error(ErrorCode::kClientInvalidOperation,
+                 "the read version is already set; Reset the transaction first");
+  }
+  TDB_ASSIGN_OR_RETURN(view_, engine_->ReadAt(version));
+  return Status::OK();
+}
+
+Status TransactionImpl::Commit() {
+  TDB_RETURN_IF_ERROR(CheckUsable());
+  if (!poisoned_.ok()) return poisoned_;
+  if (size_ > options_.size_limit) {
+    return Error(ErrorCode::kTransactionTooLarge,
+                 fmt::format("transaction of {} bytes exceeds the limit of {} bytes", size_,
+                             options_.size_limit));
+  }
+  if (!mutations_.empty() || !write_conflicts_.empty()) {
+    CommitRequest request;
+    request.read_version = view_ != nullptr ? view_->version() : engine_->NowVersion();
+    request.read_conflicts = std::move(read_conflicts_);
+    request.write_conflicts = std::move(write_conflicts_);
+    request.mutations = std::move(mutations_);
+    Result<CommitResult> result = engine_->Commit(std::move(request));
+    committed_ = true;  // success or not, the transaction must be Reset before reuse
+    if (!result.ok()) {
+      CancelWatches(Error(ErrorCode::kWatchCancelled, "transaction did not commit"));
+      return result.status();
+    }
+    commit_result_ = *result;
+  }
+  committed_ = true;
+  for (WatchRequest& w : watches_) {
+    // A failed watch (too_many_watches) is already finished with its error.
+    engine_->AddWatch(std::move(w)).IgnoreError();
+  }
+  watches_.clear();
+  return Status::OK();
+}
+
+Result<Version> TransactionImpl::GetCommittedVersion() const {
+  if (commit_result_) return commit_result_->version;
+  if (committed_) {
+    return Error(ErrorCode::kNoCommitVersion,
+                 "the transaction wrote nothing, so it has no version");
+  }
+  return Error(ErrorCode::kTransactionInvalidVersion, "the transaction has not committed");
+}
+
+Result<std::string> TransactionImpl::GetVersionstamp() const {
+  TDB_ASSIGN_OR_RETURN(Version v, GetCommittedVersion());
+  std::string out(10, '\0');
+  auto u = static_cast<uint64_t>(v);
+  for (int i = 7; i >= 0; --i, u >>= 8) out[i] = static_cast<char>(u & 0xFF);
+  out[8] = static_cast<char>(commit_result_->batch_order >> 8);
+  out[9] = static_cast<char>(commit_result_->batch_order & 0xFF);
+  return out;
+}
+
+void TransactionImpl::CancelWatches(const Status& why) {
+  for (WatchRequest& w : watches_) w.state->Finish(why);
+  watches_.clear();
+}
+
+void TransactionImpl::Reset() {
+  CancelWatches(Error(ErrorCode::kWatchCancelled, "transaction reset before it committed"));
+  view_.reset();
+  writes_.Reset();
+  mutations_.clear();
+  read_conflicts_.clear();
+  write_conflicts_.clear();
+  size_ = 0;
+  poisoned_ = Status::OK();
+  committed_ = false;
+  commit_result_.reset();
+}
+
+}  // namespace tenantdb::kv

@@ -1,0 +1,82 @@
+// The client-side transaction, written once above the Engine interface: read-your-writes,
+// conflict-range tracking, limits, versionstamp placeholders and watches. The public
+// tenantdb::Transaction forwards to it.
+#pragma once
+
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "kv/engine/engine.h"
+#include "kv/write_map.h"
+#include "tenantdb/transaction.h"
+
+namespace tenantdb::kv {
+
+class TransactionImpl {
+ public:
+  TransactionImpl(std::shared_ptr<Engine> engine, const TransactionOptions& options);
+  ~TransactionImpl();
+
+  Result<std::optional<std::string>> Get(std::string_view key, Snapshot snapshot);
+  Result<std::string> GetKey(const KeySelector& selector, Snapshot snapshot);
+  Result<RangeResult> GetRange(const KeySelector& begin, const KeySelector& end,
+                               const RangeOptions& options);
+  Result<RangeResult> GetRange(std::string_view begin, std::string_view end,
+                               const RangeOptions& options);
+
+  Status Set(std::string_view key, std::string_view value);
+  Status Clear(std::string_view key);
+  Status ClearRange(std::string_view begin, std::string_view end);
+  Status Atomic(MutationType op, std::string_view key, std::string_view param);
+  Status SetVersionstamped(MutationType type, std::string_view key, std::string_view value);
+  Result<Watch> WatchKey(std::string_view key);
+
+  Status AddReadConflictRange(std::string_view begin, std::string_view end);
+  Status AddWriteConflictRange(std::string_view begin, std::string_view end);
+
+  Result<Version> GetReadVersion();
+  Status SetReadVersion(Version version);
+  Status Commit();
+  Result<Version> GetCommittedVersion() const;
+  Result<std::string> GetVersionstamp() const;
+  int64_t ApproximateSize() const { return size_; }
+  void Reset();
+
+ private:
+  // The read view, opened at the first read. Fails with transaction_too_old once the view is
+  // more than kMaxReadVersionLag versions behind the engine's clock.
+  Result<const ReadView*> View();
+  Status CheckUsable() const;
+  Status CheckKey(std::string_view key, std::string_view what) const;
+  Status CheckRangeBound(std::string_view key, std::string_view what) const;
+  Status CheckValue(std::string_view value) const;
+  // Accounts `bytes` more of the transaction; past the size limit the transaction fails
+  // (this call and its commit) with transaction_too_large.
+  Status Grow(int64_t bytes);
+  Status AddWriteMutation(Mutation m, KeyRange conflict);
+  void AddReadConflict(std::string begin, std::string end, Snapshot snapshot);
+  // Resolves a selector within the legal keyspace, adding the conflict range it covered.
+  Result<std::string> Resolve(const KeySelector& selector, Snapshot snapshot);
+  Result<RangeResult> ReadRange(std::string_view begin, std::string_view end,
+                                const RangeOptions& options);
+  std::string_view LegalEnd() const;
+  void CancelWatches(const Status& why);
+
+  std::shared_ptr<Engine> engine_;
+  TransactionOptions options_;
+  std::shared_ptr<const ReadView> view_;
+  WriteMap writes_;
+  std::vector<Mutation> mutations_;
+  std::vector<KeyRange> read_conflicts_;
+  std::vector<KeyRange> write_conflicts_;
+  std::vector<WatchRequest> watches_;
+  int64_t size_ = 0;
+  Status poisoned_;  // transaction_too_large: the commit must fail too
+  bool committed_ = false;
+  std::optional<CommitResult> commit_result_;
+};
+
+}  // namespace tenantdb::kv
