@@ -7,7 +7,10 @@
 // Thread safety: a Database is safe to use from any number of threads.
 #pragma once
 
+#include <functional>
+#include <map>
 #include <memory>
+#include <mutex>
 #include <string>
 #include <string_view>
 
@@ -62,6 +65,13 @@ class Database {
 
   // The engine underneath (for the layers built on kv).
   kv::Engine& engine() { return *engine_; }
+  const std::shared_ptr<kv::Engine>& shared_engine() const { return engine_; }
+
+  // Per-database state of a layer above kv (e.g. the tenant runtime: rate limiters, cached
+  // estimates), made by `make` on first use and shared by every caller asking for `name`.
+  // Thread-safe.
+  std::shared_ptr<void> Attachment(const std::string& name,
+                                   const std::function<std::shared_ptr<void>()>& make);
 
  private:
   static bool ShouldRetry(const Status& s, const RunOptions& options, int attempt);
@@ -69,6 +79,8 @@ class Database {
 
   std::shared_ptr<kv::Engine> engine_;
   DatabaseOptions options_;
+  std::mutex attachments_mu_;
+  std::map<std::string, std::shared_ptr<void>> attachments_;  // GUARDED_BY(attachments_mu_)
 };
 
 }  // namespace tenantdb

@@ -42,6 +42,13 @@ TENANTDB_ERROR(kTransactionTooLarge, 2101, "transaction_too_large", false,
                "Transaction exceeds byte limit")
 TENANTDB_ERROR(kKeyTooLarge, 2102, "key_too_large", false, "Key length exceeds limit")
 TENANTDB_ERROR(kValueTooLarge, 2103, "value_too_large", false, "Value length exceeds limit")
+TENANTDB_ERROR(kTenantNotFound, 2131, "tenant_not_found", false, "Tenant does not exist")
+TENANTDB_ERROR(kTenantAlreadyExists, 2132, "tenant_already_exists", false,
+               "A tenant with the given name already exists")
+TENANTDB_ERROR(kInvalidTenantName, 2134, "invalid_tenant_name", false,
+               "Tenant name is not 1-255 bytes of UTF-8 without control characters")
+TENANTDB_ERROR(kTenantLocked, 2144, "tenant_locked", false,
+               "Tenant is locked: reads work, writes fail")
 TENANTDB_ERROR(kInvalidArgument, 3000, "invalid_argument", false,
                "An argument was malformed or out of range")
 TENANTDB_ERROR(kInvalidStoreUrl, 3001, "invalid_store_url", false,
@@ -57,4 +64,6 @@ TENANTDB_ERROR(kNotSupported, 3015, "not_supported", false,
                "The storage engine does not support this operation")
 TENANTDB_ERROR(kStoreClosed, 3016, "store_closed", false,
                "The store was closed or failed and must be reopened")
+TENANTDB_ERROR(kQuotaExceeded, 4001, "quota_exceeded", false,
+               "A tenant quota (stored bytes or operations per second) was exceeded")
 TENANTDB_ERROR(kInternalError, 4000, "internal_error", false, "An internal error occurred")

@@ -73,6 +73,14 @@ Transaction Database::CreateTransaction(const TransactionOptions& options) {
 
 Version Database::CurrentVersion() const { return engine_->CommittedVersion(); }
 
+std::shared_ptr<void> Database::Attachment(const std::string& name,
+                                           const std::function<std::shared_ptr<void>()>& make) {
+  std::lock_guard<std::mutex> l(attachments_mu_);
+  auto& slot = attachments_[name];
+  if (slot == nullptr) slot = make();
+  return slot;
+}
+
 bool Database::ShouldRetry(const Status& s, const RunOptions& options, int attempt) {
   if (options.max_retries >= 0 && attempt >= options.max_retries) return false;
   if (s.code() == ErrorCode::kCommitUnknownResult) return options.idempotent;

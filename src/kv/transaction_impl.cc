@@ -2,6 +2,8 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
+
 #include "common/printable.h"
 #include "kv/engine/watch.h"
 #include "kv/merged_cursor.h"
@@ -135,46 +137,55 @@ Result<std::optional<std::string>> TransactionImpl::Get(std::string_view key, Sn
   return stored;
 }
 
-Result<std::string> TransactionImpl::Resolve(const KeySelector& sel, Snapshot snapshot) {
+Result<std::string> TransactionImpl::ResolveWithin(const KeySelector& sel, Snapshot snapshot,
+                                                  std::string_view lower,
+                                                  std::string_view upper) {
+  TDB_RETURN_IF_ERROR(CheckUsable());
   TDB_ASSIGN_OR_RETURN(const ReadView* view, View());
-  std::string_view end = LegalEnd();
   std::string start = sel.or_equal ? KeyAfter(sel.key) : sel.key;
-  if (start > end) start = std::string(end);
+  if (start > upper) start = std::string(upper);
+  if (start < lower) start = std::string(lower);
   if (sel.offset >= 1) {
-    MergedCursor c(*view, writes_, "", end, Reverse::kNo);
+    MergedCursor c(*view, writes_, lower, upper, Reverse::kNo);
     c.Seek(start);
     for (int i = 1; i < sel.offset && c.Valid(); ++i) c.Advance();
     TDB_RETURN_IF_ERROR(c.status());
-    std::string result = c.Valid() ? std::string(c.key()) : std::string(end);
-    AddReadConflict(start, c.Valid() ? KeyAfter(result) : std::string(end), snapshot);
+    std::string result = c.Valid() ? std::string(c.key()) : std::string(upper);
+    AddReadConflict(start, c.Valid() ? KeyAfter(result) : std::string(upper), snapshot);
     return result;
   }
-  MergedCursor c(*view, writes_, "", end, Reverse::kYes);
+  MergedCursor c(*view, writes_, lower, upper, Reverse::kYes);
   c.Seek(start);
-  for (int i = 0; i < -static_cast<int64_t>(sel.offset) && c.Valid(); ++i) c.Advance();
+  for (int64_t i = 0; i < -static_cast<int64_t>(sel.offset) && c.Valid(); ++i) c.Advance();
   TDB_RETURN_IF_ERROR(c.status());
-  std::string result = c.Valid() ? std::string(c.key()) : std::string();
+  std::string result = c.Valid() ? std::string(c.key()) : std::string(lower);
   AddReadConflict(result, start, snapshot);
   return result;
 }
 
 Result<std::string> TransactionImpl::GetKey(const KeySelector& selector, Snapshot snapshot) {
-  TDB_RETURN_IF_ERROR(CheckUsable());
-  return Resolve(selector, snapshot);
+  return ResolveWithin(selector, snapshot, "", LegalEnd());
 }
 
 Result<RangeResult> TransactionImpl::GetRange(const KeySelector& begin, const KeySelector& end,
                                               const RangeOptions& options) {
+  return GetRangeWithin(begin, end, options, "", LegalEnd());
+}
+
+Result<RangeResult> TransactionImpl::GetRangeWithin(const KeySelector& begin,
+                                                    const KeySelector& end,
+                                                    const RangeOptions& options,
+                                                    std::string_view lower,
+                                                    std::string_view upper) {
   TDB_RETURN_IF_ERROR(CheckUsable());
   // first_greater_or_equal(k) and first_greater_than(k) bound a range at k and k+\0 without
   // reading anything; other selectors are resolved first.
   auto bound = [&](const KeySelector& s) -> Result<std::string> {
     if (s.offset == 1) {
       std::string k = s.or_equal ? KeyAfter(s.key) : s.key;
-      if (k > LegalEnd()) k = std::string(LegalEnd());
-      return k;
+      return std::clamp(k, std::string(lower), std::string(upper));
     }
-    return Resolve(s, options.snapshot);
+    return ResolveWithin(s, options.snapshot, lower, upper);
   };
   TDB_ASSIGN_OR_RETURN(std::string b, bound(begin));
   TDB_ASSIGN_OR_RETURN(std::string e, bound(end));

@@ -27,6 +27,15 @@ class TransactionImpl {
   Result<RangeResult> GetRange(std::string_view begin, std::string_view end,
                                const RangeOptions& options);
 
+  // Selector resolution and selector ranges confined to [lower, upper): a selector that would
+  // walk past either end stops there (resolving to `upper` or `lower`), and no read or
+  // conflict range leaves the bounds. For layers that confine a transaction (tenants).
+  Result<std::string> ResolveWithin(const KeySelector& selector, Snapshot snapshot,
+                                    std::string_view lower, std::string_view upper);
+  Result<RangeResult> GetRangeWithin(const KeySelector& begin, const KeySelector& end,
+                                     const RangeOptions& options, std::string_view lower,
+                                     std::string_view upper);
+
   Status Set(std::string_view key, std::string_view value);
   Status Clear(std::string_view key);
   Status ClearRange(std::string_view begin, std::string_view end);
@@ -58,8 +67,6 @@ class TransactionImpl {
   Status Grow(int64_t bytes);
   Status AddWriteMutation(Mutation m, KeyRange conflict);
   void AddReadConflict(std::string begin, std::string end, Snapshot snapshot);
-  // Resolves a selector within the legal keyspace, adding the conflict range it covered.
-  Result<std::string> Resolve(const KeySelector& selector, Snapshot snapshot);
   Result<RangeResult> ReadRange(std::string_view begin, std::string_view end,
                                 const RangeOptions& options);
   std::string_view LegalEnd() const;

@@ -112,6 +112,10 @@ class Engine {
 
   // The newest committed version.
   virtual Version CommittedVersion() const = 0;
+
+  // An estimate of the bytes stored for keys in [begin, end), cheap enough to call often
+  // (it does not scan). Errors: io_error.
+  virtual Result<int64_t> EstimateSize(std::string_view begin, std::string_view end) = 0;
 };
 
 }  // namespace tenantdb::kv

@@ -10,6 +10,7 @@
 #include <rocksdb/write_batch.h>
 
 #include <algorithm>
+#include <filesystem>
 
 #include "kv/engine/rocks_status.h"
 
@@ -189,6 +190,11 @@ Result<std::unique_ptr<LocalEngine>> LocalEngine::Open(const LocalEngineOptions&
   rocksdb::Options ro = LocalRocksOptions();
   ro.create_if_missing = options.create_if_missing || options.in_memory;
   std::string path = options.path;
+  if (!options.in_memory && !options.create_if_missing &&
+      !std::filesystem::exists(std::filesystem::path(path) / "CURRENT")) {
+    // Checked here because RocksDB creates the directory before it finds no store in it.
+    return Error(ErrorCode::kFileNotFound, fmt::format("store '{}' does not exist", path));
+  }
   if (options.in_memory) {
     store->env.reset(rocksdb::NewMemEnv(rocksdb::Env::Default()));
     ro.env = store->env.get();
@@ -452,6 +458,19 @@ Status LocalEngine::AddWatch(WatchRequest request) {
         if (!s.ok()) return FromRocks(s, "reading a watched key");
         return std::optional<std::string>(std::move(v));
       });
+}
+
+Result<int64_t> LocalEngine::EstimateSize(std::string_view begin, std::string_view end) {
+  if (begin >= end) return int64_t{0};
+  rocksdb::Range range(rocksdb::Slice(begin.data(), begin.size()),
+                       rocksdb::Slice(end.data(), end.size()));
+  rocksdb::SizeApproximationOptions o;
+  o.include_memtables = true;
+  o.include_files = true;
+  uint64_t size = 0;
+  rocksdb::Status s = store_->db->GetApproximateSizes(o, store_->data(), &range, 1, &size);
+  if (!s.ok()) return FromRocks(s, "estimating stored bytes");
+  return static_cast<int64_t>(size);
 }
 
 }  // namespace tenantdb::kv

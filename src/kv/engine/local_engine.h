@@ -54,6 +54,7 @@ class LocalEngine final : public Engine {
   Status AddWatch(WatchRequest request) override;
   Version NowVersion() override;
   Version CommittedVersion() const override { return committed_.load(std::memory_order_acquire); }
+  Result<int64_t> EstimateSize(std::string_view begin, std::string_view end) override;
 
   struct Store;  // the RocksDB instance and its environment; outlives every read view
 
