@@ -54,14 +54,17 @@ class Database {
       Status s = fn(tr);
       if (s.ok()) s = tr.Commit();
       if (s.ok()) return s;
-      if (!ShouldRetry(s, options, attempt)) return s;
-      Backoff(options, attempt);
+      if (!RetryStep(s, options, attempt)) return s;
       tr.Reset();
     }
   }
 
   // The newest committed version.
   Version CurrentVersion() const;
+
+  // The retry decision of Run: true (after sleeping the backoff for `attempt`) if error `s`
+  // should be retried under `options`. For retry loops of the layers above.
+  static bool RetryStep(const Status& s, const RunOptions& options, int attempt);
 
   // The engine underneath (for the layers built on kv).
   kv::Engine& engine() { return *engine_; }
@@ -74,9 +77,6 @@ class Database {
                                    const std::function<std::shared_ptr<void>()>& make);
 
  private:
-  static bool ShouldRetry(const Status& s, const RunOptions& options, int attempt);
-  static void Backoff(const RunOptions& options, int attempt);
-
   std::shared_ptr<kv::Engine> engine_;
   DatabaseOptions options_;
   std::mutex attachments_mu_;

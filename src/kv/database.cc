@@ -81,20 +81,19 @@ std::shared_ptr<void> Database::Attachment(const std::string& name,
   return slot;
 }
 
-bool Database::ShouldRetry(const Status& s, const RunOptions& options, int attempt) {
+bool Database::RetryStep(const Status& s, const RunOptions& options, int attempt) {
   if (options.max_retries >= 0 && attempt >= options.max_retries) return false;
-  if (s.code() == ErrorCode::kCommitUnknownResult) return options.idempotent;
-  return s.retryable();
-}
-
-void Database::Backoff(const RunOptions& options, int attempt) {
+  bool retry = s.code() == ErrorCode::kCommitUnknownResult ? options.idempotent : s.retryable();
+  if (!retry) return false;
   int64_t delay = options.initial_backoff_micros;
   for (int i = 0; i < attempt && delay < options.max_backoff_micros; ++i) delay *= 2;
   delay = std::min(delay, options.max_backoff_micros);
-  if (delay <= 0) return;
-  thread_local std::minstd_rand rng(std::random_device{}());
-  std::uniform_int_distribution<int64_t> jitter(delay / 2, delay);
-  std::this_thread::sleep_for(std::chrono::microseconds(jitter(rng)));
+  if (delay > 0) {
+    thread_local std::minstd_rand rng(std::random_device{}());
+    std::uniform_int_distribution<int64_t> jitter(delay / 2, delay);
+    std::this_thread::sleep_for(std::chrono::microseconds(jitter(rng)));
+  }
+  return true;
 }
 
 Status Transaction::OnError(const Status& error) {

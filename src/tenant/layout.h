@@ -1,0 +1,60 @@
+// Where the tenant layer keeps things. Grammar (tuple encoding, docs/TUPLE.md):
+//
+//   directory  = "\xff" pack(("tenant"))
+//   name key   = directory pack(("name", name:unicode))        -> pack((id:int))
+//   entry key  = directory pack(("id", id:int))                -> entry
+//   entry      = pack((state:int, created_micros:int, quota_storage_bytes:int,
+//                      quota_ops_per_second:int, metadata:bytes))
+//   next id    = directory pack(("next_id",))                  -> pack((id:int))
+//   usage key  = directory pack(("usage", id:int, day:int))    -> usage lanes
+//   usage lanes= reads:u64le writes:u64le bytes_read:u64le bytes_written:u64le
+//                (32 bytes, kept by one atomic add: each lane is a counter that never comes
+//                 near 2^64, so no carry crosses into the next lane)
+//   data       = "\xfe" pack((id:int)) relative-key           (relative keys < "\xff")
+//
+// Ids are allocated from "next id" and never reused, so a deleted tenant's prefix is never
+// handed to another tenant.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+
+#include "tenantdb/status.h"
+#include "tenantdb/tenant.h"
+
+namespace tenantdb::tenant {
+
+std::string NameKey(std::string_view name);
+std::string NameRangeBegin();  // first name key
+std::string NameRangeEnd();    // after the last name key
+Result<std::string> NameFromKey(std::string_view key);
+std::string EntryKey(int64_t id);
+std::string NextIdKey();
+std::string UsageKey(int64_t id, int64_t day);
+std::pair<std::string, std::string> UsageRange(int64_t id);
+Result<int64_t> DayFromUsageKey(std::string_view key);
+
+std::string EncodeId(int64_t id);
+Result<int64_t> DecodeId(std::string_view value);
+
+// The absolute prefix of tenant `id`'s data.
+std::string DataPrefix(int64_t id);
+
+// Encodes the directory entry of `info` (name, id and prefix are not part of it).
+std::string EncodeEntry(const TenantInfo& info);
+// Fills state, created_micros, quota and metadata of `info` from an entry.
+Status DecodeEntry(std::string_view value, TenantInfo& info);
+
+struct UsageDelta {
+  int64_t reads = 0;
+  int64_t writes = 0;
+  int64_t bytes_read = 0;
+  int64_t bytes_written = 0;
+  bool empty() const { return reads == 0 && writes == 0 && bytes_read == 0 && bytes_written == 0; }
+  UsageDelta& operator+=(const UsageDelta& o);
+};
+std::string EncodeUsage(const UsageDelta& delta);
+TenantUsage DecodeUsage(int64_t day, std::string_view value);
+
+}  // namespace tenantdb::tenant

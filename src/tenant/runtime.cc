@@ -1,0 +1,141 @@
+#include "tenant/runtime.h"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+
+#include "kv/engine/engine.h"
+
+namespace tenantdb::tenant {
+
+namespace {
+
+constexpr int64_t kRefreshMicros = 1'000'000;
+
+std::string PrefixEnd(std::string prefix) {
+  while (!prefix.empty() && static_cast<uint8_t>(prefix.back()) == 0xFF) prefix.pop_back();
+  if (!prefix.empty()) prefix.back() = static_cast<char>(static_cast<uint8_t>(prefix.back()) + 1);
+  return prefix;
+}
+
+struct Registry {
+  std::mutex mu;
+  std::map<int64_t, std::shared_ptr<TenantRuntime>> runtimes;  // GUARDED_BY(mu)
+};
+
+std::shared_ptr<Registry> RegistryOf(Database& db) {
+  return std::static_pointer_cast<Registry>(
+      db.Attachment("tenant.runtimes", [] { return std::make_shared<Registry>(); }));
+}
+
+}  // namespace
+
+int64_t NowMicros(Database& db) { return db.engine().NowVersion(); }
+
+TenantRuntime::TenantRuntime(int64_t tenant_id, std::string tenant_name)
+    : id(tenant_id),
+      name(std::move(tenant_name)),
+      prefix(DataPrefix(tenant_id)),
+      end(prefix + "\xff"),
+      clear_end(PrefixEnd(prefix)) {}
+
+Status TenantRuntime::TakeOps(int64_t n, int64_t now) {
+  std::lock_guard<std::mutex> l(mu_);
+  if (quota_.ops_per_second <= 0) return Status::OK();
+  auto rate = static_cast<double>(quota_.ops_per_second);
+  tokens_ = std::min(rate, tokens_ + rate * static_cast<double>(now - refilled_at_) / 1e6);
+  refilled_at_ = now;
+  if (tokens_ < static_cast<double>(n)) {
+    return Error(ErrorCode::kQuotaExceeded,
+                 fmt::format("tenant '{}': operations-per-second quota of {} exceeded", name,
+                             quota_.ops_per_second));
+  }
+  tokens_ -= static_cast<double>(n);
+  return Status::OK();
+}
+
+void TenantRuntime::SetQuota(const TenantQuota& quota, int64_t now) {
+  std::lock_guard<std::mutex> l(mu_);
+  if (quota.ops_per_second != quota_.ops_per_second) {
+    // A new rate starts with a full second of budget.
+    tokens_ = static_cast<double>(quota.ops_per_second);
+    refilled_at_ = now;
+  }
+  quota_ = quota;
+  quota_read_at_ = now;
+}
+
+bool TenantRuntime::QuotaStale(int64_t now) {
+  std::lock_guard<std::mutex> l(mu_);
+  return quota_read_at_ < 0 || now - quota_read_at_ > kRefreshMicros;
+}
+
+TenantQuota TenantRuntime::quota() {
+  std::lock_guard<std::mutex> l(mu_);
+  return quota_;
+}
+
+Result<int64_t> TenantRuntime::StoredEstimate(Database& db, int64_t now) {
+  {
+    std::lock_guard<std::mutex> l(mu_);
+    if (stored_at_ >= 0 && now - stored_at_ <= kRefreshMicros) return stored_estimate_;
+  }
+  TDB_ASSIGN_OR_RETURN(int64_t estimate, db.engine().EstimateSize(prefix, clear_end));
+  std::lock_guard<std::mutex> l(mu_);
+  stored_estimate_ = estimate;
+  stored_at_ = now;
+  return estimate;
+}
+
+bool TenantRuntime::AddPending(const UsageDelta& delta, int64_t now) {
+  std::lock_guard<std::mutex> l(mu_);
+  if (pending_.empty()) pending_since_ = now;
+  pending_ += delta;
+  return now - pending_since_ > kRefreshMicros;
+}
+
+UsageDelta TenantRuntime::TakePending() {
+  std::lock_guard<std::mutex> l(mu_);
+  UsageDelta out = pending_;
+  pending_ = {};
+  return out;
+}
+
+void TenantRuntime::RestorePending(const UsageDelta& delta, int64_t now) {
+  if (delta.empty()) return;
+  std::lock_guard<std::mutex> l(mu_);
+  if (pending_.empty()) pending_since_ = now;
+  pending_ += delta;
+}
+
+std::shared_ptr<TenantRuntime> RuntimeFor(Database& db, int64_t id, std::string_view name) {
+  auto reg = RegistryOf(db);
+  std::lock_guard<std::mutex> l(reg->mu);
+  auto& slot = reg->runtimes[id];
+  if (slot == nullptr) slot = std::make_shared<TenantRuntime>(id, std::string(name));
+  return slot;
+}
+
+std::shared_ptr<TenantRuntime> ExistingRuntime(Database& db, int64_t id) {
+  auto reg = RegistryOf(db);
+  std::lock_guard<std::mutex> l(reg->mu);
+  auto it = reg->runtimes.find(id);
+  return it == reg->runtimes.end() ? nullptr : it->second;
+}
+
+Status FlushPending(Database& db, TenantRuntime& rt) {
+  UsageDelta pending = rt.TakePending();
+  if (pending.empty()) return Status::OK();
+  RunOptions options;
+  options.transaction.system_access = true;
+  Status s = db.Run(
+      [&](Transaction& tr) {
+        return tr.Atomic(MutationType::kAdd, UsageKey(rt.id, DayOf(NowMicros(db))),
+                         EncodeUsage(pending));
+      },
+      options);
+  if (!s.ok()) rt.RestorePending(pending, NowMicros(db));
+  return s;
+}
+
+}  // namespace tenantdb::tenant

@@ -1,0 +1,68 @@
+// What a process keeps in memory per tenant, shared by every handle on it (one per database,
+// through Database::Attachment): the ops-per-second token bucket, the quota as last read, the
+// cached estimate of stored bytes, and the usage of read-only transactions not yet written.
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <string>
+
+#include "tenant/layout.h"
+#include "tenantdb/database.h"
+#include "tenantdb/tenant.h"
+
+namespace tenantdb::tenant {
+
+// Micros of the database clock (the engine's version clock).
+int64_t NowMicros(Database& db);
+inline int64_t DayOf(int64_t micros) { return micros / 86'400'000'000; }
+
+struct TenantRuntime {
+  TenantRuntime(int64_t tenant_id, std::string tenant_name);
+
+  const int64_t id;
+  const std::string name;       // the name the tenant was first opened under, for messages
+  const std::string prefix;     // data prefix
+  const std::string end;        // prefix + "\xff": the end of the tenant's legal keys
+  const std::string clear_end;  // the end of everything under prefix
+
+  // Takes `n` operations from the ops/s budget. Errors: quota_exceeded.
+  Status TakeOps(int64_t n, int64_t now_micros);
+  // Records the quota read from the directory at `now_micros`.
+  void SetQuota(const TenantQuota& quota, int64_t now_micros);
+  // True when the quota was never read or was read over a second ago.
+  bool QuotaStale(int64_t now_micros);
+  TenantQuota quota();
+
+  // The stored-bytes estimate, refreshed from the engine when over a second old.
+  Result<int64_t> StoredEstimate(Database& db, int64_t now_micros);
+
+  // Usage of read-only transactions waiting to be written by the next write transaction or
+  // by a flush. Add returns true when the oldest pending usage is over a second old.
+  bool AddPending(const UsageDelta& delta, int64_t now_micros);
+  UsageDelta TakePending();
+  void RestorePending(const UsageDelta& delta, int64_t now_micros);
+
+ private:
+  std::mutex mu_;
+  TenantQuota quota_;            // GUARDED_BY(mu_)
+  int64_t quota_read_at_ = -1;   // GUARDED_BY(mu_)
+  double tokens_ = 0;            // GUARDED_BY(mu_)
+  int64_t refilled_at_ = 0;      // GUARDED_BY(mu_)
+  int64_t stored_estimate_ = 0;  // GUARDED_BY(mu_)
+  int64_t stored_at_ = -1;       // GUARDED_BY(mu_)
+  UsageDelta pending_;           // GUARDED_BY(mu_)
+  int64_t pending_since_ = -1;   // GUARDED_BY(mu_)
+};
+
+// The runtime of tenant `id` in `db`, made on first use.
+std::shared_ptr<TenantRuntime> RuntimeFor(Database& db, int64_t id, std::string_view name);
+// The runtime of tenant `id` if this process has one.
+std::shared_ptr<TenantRuntime> ExistingRuntime(Database& db, int64_t id);
+
+// Writes pending read-only usage of `rt` in its own transaction.
+Status FlushPending(Database& db, TenantRuntime& rt);
+
+}  // namespace tenantdb::tenant

@@ -1,0 +1,65 @@
+// A transaction confined to one tenant. Every key the caller passes is checked as a relative
+// key and only then prefixed; ranges and selectors are bounded to [prefix, prefix + "\xff");
+// results are stripped of the prefix. The underlying kv transaction has system access only
+// to read the tenant's directory entry and add its usage counter — never on behalf of a
+// caller's key.
+#pragma once
+
+#include <memory>
+#include <string>
+
+#include "kv/transaction_impl.h"
+#include "tenant/runtime.h"
+#include "tenantdb/tenant.h"
+
+namespace tenantdb::tenant {
+
+class TenantTransactionImpl {
+ public:
+  TenantTransactionImpl(Database& db, std::shared_ptr<TenantRuntime> runtime);
+
+  Result<std::optional<std::string>> Get(std::string_view key, Snapshot snapshot);
+  Result<std::string> GetKey(const KeySelector& selector, Snapshot snapshot);
+  Result<RangeResult> GetRange(const KeySelector& begin, const KeySelector& end,
+                               const RangeOptions& options);
+  Result<RangeResult> GetRange(std::string_view begin, std::string_view end,
+                               const RangeOptions& options);
+  Status Set(std::string_view key, std::string_view value);
+  Status Clear(std::string_view key);
+  Status ClearRange(std::string_view begin, std::string_view end);
+  Status Atomic(MutationType op, std::string_view key, std::string_view param);
+  Status SetVersionstampedKey(std::string_view key, std::string_view value);
+  Status SetVersionstampedValue(std::string_view key, std::string_view value);
+  Result<Watch> WatchKey(std::string_view key);
+  Status AddConflictRange(std::string_view begin, std::string_view end, bool write);
+  Result<Version> GetReadVersion() { return tr_.GetReadVersion(); }
+  Status Commit();
+  Result<Version> GetCommittedVersion() const { return tr_.GetCommittedVersion(); }
+  Result<std::string> GetVersionstamp() const { return tr_.GetVersionstamp(); }
+  void Reset();
+
+ private:
+  Status CheckKey(std::string_view key) const;
+  Status CheckBound(std::string_view key, std::string_view what) const;
+  Status CheckRange(std::string_view begin, std::string_view end) const;
+  // Counts an operation against the ops/s quota (reading the quota when stale).
+  Status CountOp();
+  // Before the first write: reads the tenant's entry (a read conflict, so a concurrent
+  // delete, lock or quota change makes this transaction retry) and checks its state.
+  Status CheckWritable();
+  std::string Abs(std::string_view key) const { return rt_->prefix + std::string(key); }
+  KeySelector AbsSelector(const KeySelector& s) const { return {Abs(s.key), s.or_equal, s.offset}; }
+  std::string Rel(std::string_view abs) const;
+  void CountRead(const RangeResult& r);
+
+  Database& db_;
+  std::shared_ptr<TenantRuntime> rt_;
+  kv::TransactionImpl tr_;
+  Status writable_;  // the outcome of CheckWritable, once checked
+  bool write_checked_ = false;
+  bool wrote_ = false;
+  Status poisoned_;  // quota_exceeded: the commit must fail too
+  UsageDelta usage_;
+};
+
+}  // namespace tenantdb::tenant
