@@ -13,6 +13,7 @@
 #include <mutex>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "tenantdb/options.h"
 #include "tenantdb/status.h"
@@ -76,11 +77,18 @@ class Database {
   std::shared_ptr<void> Attachment(const std::string& name,
                                    const std::function<std::shared_ptr<void>()>& make);
 
+  // Runs `hook(*this)` when the database closes (its destructor), before the engine closes,
+  // in reverse order of registration: for a layer above kv to write what it holds in memory
+  // (e.g. tenant usage of read-only transactions). Thread-safe.
+  void OnClose(std::function<void(Database&)> hook);
+
  private:
   std::shared_ptr<kv::Engine> engine_;
   DatabaseOptions options_;
   std::mutex attachments_mu_;
   std::map<std::string, std::shared_ptr<void>> attachments_;  // GUARDED_BY(attachments_mu_)
+  std::mutex hooks_mu_;  // separate: Attachment's `make` may register a hook
+  std::vector<std::function<void(Database&)>> close_hooks_;  // GUARDED_BY(hooks_mu_)
 };
 
 }  // namespace tenantdb

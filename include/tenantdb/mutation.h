@@ -36,6 +36,9 @@ inline bool IsAtomicOp(MutationType t) {
 // Printable name, e.g. "add", "compare_and_clear".
 std::string_view MutationTypeName(MutationType t);
 
+// The 8-byte little-endian two's-complement operand of an atomic add of `delta`.
+std::string LittleEndian64(int64_t delta);
+
 // Applies atomic operation `op` with operand `param` to `existing` (nullopt: key absent).
 // Returns the new value, or nullopt when the result is that the key is cleared.
 // REQUIRES: IsAtomicOp(op).

@@ -14,6 +14,7 @@
 #include <string>
 #include <vector>
 
+#include "cli/cli_test_util.h"
 #include "cli/escape.h"
 #include "testing/testing.h"
 
@@ -22,32 +23,6 @@ namespace {
 
 using ::testing::HasSubstr;
 using ::testing::StartsWith;
-
-struct Ran {
-  int code;
-  std::string out;
-  std::string err;
-};
-
-Ran RunTool(const std::vector<std::string>& args, const std::string& input = "",
-            bool interactive = false) {
-  std::vector<const char*> argv = {"tenantdb"};
-  for (const std::string& arg : args) argv.push_back(arg.c_str());
-  std::istringstream in(input);
-  std::ostringstream out;
-  std::ostringstream err;
-  const int code =
-      RunCli(static_cast<int>(argv.size()), argv.data(), CliIo{in, out, err, interactive});
-  return {code, out.str(), err.str()};
-}
-
-// Exactly one line on stderr: the one-line rule for every error.
-void ExpectOneErrorLine(const Ran& ran, int code, std::string_view fragment) {
-  EXPECT_EQ(ran.code, code) << ran.err;
-  EXPECT_EQ(std::count(ran.err.begin(), ran.err.end(), '\n'), 1) << ran.err;
-  EXPECT_TRUE(!ran.err.empty() && ran.err.back() == '\n') << ran.err;
-  EXPECT_THAT(ran.err, HasSubstr(std::string(fragment)));
-}
 
 class CliTest : public ::testing::Test {
  protected:
@@ -205,7 +180,9 @@ TEST_F(CliTest, BadArgumentsPrintOneLineAndExitTwo) {
     std::vector<std::string> args;
     std::string message;
   } cases[] = {
-      {{}, "tenantdb: error: missing command (expected one of: kv, shell); see 'tenantdb --help'"},
+      {{},
+       "tenantdb: error: missing command (expected one of: kv, shell, tenant, bench); see "
+       "'tenantdb --help'"},
       {{"kv"}, "missing command (expected one of: get, set, clear, range, clear-range)"},
       {{"nope"}, "unknown command 'nope'"},
       {{"kv", "nope"}, "unknown command 'kv nope'"},

@@ -68,10 +68,14 @@ RunOptions ReadRunOptions() {
   return options;
 }
 
-Outcome Get(Database& db, const KvCommand& c, const GlobalOptions& global, std::ostream& out) {
+// The commands are templates over where they run: `Runner` is a Database (Run gives a
+// Transaction) or a Tenant (Run gives a TenantTransaction with the same calls on relative keys).
+
+template <typename Runner>
+Outcome Get(Runner& runner, const KvCommand& c, const GlobalOptions& global, std::ostream& out) {
   std::optional<std::string> value;
-  Status s = db.Run(
-      [&](Transaction& tr) -> Status {
+  Status s = runner.Run(
+      [&](auto& tr) -> Status {
         TDB_ASSIGN_OR_RETURN(value, tr.Get(c.key));
         return Status::OK();
       },
@@ -93,10 +97,11 @@ Outcome Get(Database& db, const KvCommand& c, const GlobalOptions& global, std::
   return Outcome::Ok();
 }
 
-Outcome Range(Database& db, const KvCommand& c, const GlobalOptions& global, std::ostream& out) {
+template <typename Runner>
+Outcome Range(Runner& runner, const KvCommand& c, const GlobalOptions& global, std::ostream& out) {
   std::vector<KeyValue> pairs;
-  Status s = db.Run(
-      [&](Transaction& tr) -> Status {
+  Status s = runner.Run(
+      [&](auto& tr) -> Status {
         pairs.clear();
         // A read may stop early (result.more); continue after the last pair returned.
         std::string begin = c.begin;
@@ -123,9 +128,10 @@ Outcome Range(Database& db, const KvCommand& c, const GlobalOptions& global, std
   return Outcome::Ok();
 }
 
-Outcome Write(Database& db, const KvCommand& c) {
-  Status s = db.Run(
-      [&](Transaction& tr) -> Status {
+template <typename Runner>
+Outcome Write(Runner& runner, const KvCommand& c) {
+  Status s = runner.Run(
+      [&](auto& tr) -> Status {
         switch (c.op) {
           case KvOp::kSet:
             return tr.Set(c.key, c.value);
@@ -139,6 +145,24 @@ Outcome Write(Database& db, const KvCommand& c) {
       },
       WriteRunOptions());
   return s.ok() ? Outcome::Ok() : Outcome::Failed(s);
+}
+
+template <typename Runner>
+Outcome Dispatch(Runner& runner, const KvCommand& command, const GlobalOptions& global,
+                 std::ostream& out) {
+  switch (command.op) {
+    case KvOp::kGet:
+      return Get(runner, command, global, out);
+    case KvOp::kRange:
+      return Range(runner, command, global, out);
+    case KvOp::kSet:
+    case KvOp::kClear:
+    case KvOp::kClearRange:
+      return Write(runner, command);
+    case KvOp::kNone:
+      break;
+  }
+  return Outcome::Usage("no key-value command given");
 }
 
 }  // namespace
@@ -204,21 +228,10 @@ Outcome DecodeKvCommand(KvCommand& command, const GlobalOptions& global) {
   return outcome;
 }
 
-Outcome RunKvCommand(Database& db, const KvCommand& command, const GlobalOptions& global,
+Outcome RunKvCommand(KvTarget& target, const KvCommand& command, const GlobalOptions& global,
                      std::ostream& out) {
-  switch (command.op) {
-    case KvOp::kGet:
-      return Get(db, command, global, out);
-    case KvOp::kRange:
-      return Range(db, command, global, out);
-    case KvOp::kSet:
-    case KvOp::kClear:
-    case KvOp::kClearRange:
-      return Write(db, command);
-    case KvOp::kNone:
-      break;
-  }
-  return Outcome::Usage("no key-value command given");
+  if (target.tenant) return Dispatch(*target.tenant, command, global, out);
+  return Dispatch(*target.db, command, global, out);
 }
 
 }  // namespace tenantdb::cli

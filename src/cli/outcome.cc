@@ -8,10 +8,12 @@ Outcome Outcome::Usage(std::string_view what) {
   return {kExitUsage, fmt::format("error: {}", what)};
 }
 
-Outcome Outcome::NotFound(std::string_view what) { return {kExitNotFound, std::string(what)}; }
+Outcome Outcome::NotFound(std::string_view what) {
+  return {kExitNotFound, std::string(what), /*notice=*/true};
+}
 
 Outcome Outcome::Failed(const Status& status) {
-  bool usage = false;
+  int code = kExitFailed;
   switch (status.code()) {
     case ErrorCode::kInvalidArgument:
     case ErrorCode::kInvalidStoreUrl:
@@ -19,12 +21,16 @@ Outcome Outcome::Failed(const Status& status) {
     case ErrorCode::kKeyOutsideLegalRange:
     case ErrorCode::kKeyTooLarge:
     case ErrorCode::kValueTooLarge:
-      usage = true;
+    case ErrorCode::kInvalidTenantName:
+      code = kExitUsage;
+      break;
+    case ErrorCode::kTenantNotFound:
+      code = kExitNotFound;
       break;
     default:
       break;
   }
-  return {usage ? kExitUsage : kExitFailed, fmt::format("error: {}", status.ToString())};
+  return {code, fmt::format("error: {}", status.ToString())};
 }
 
 Result<std::unique_ptr<Database>> OpenStore(std::string_view url, bool create) {

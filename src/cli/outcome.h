@@ -3,6 +3,7 @@
 #pragma once
 
 #include <memory>
+#include <optional>
 #include <ostream>
 #include <string>
 #include <string_view>
@@ -18,6 +19,9 @@ struct Outcome {
   // Without the "tenantdb: " prefix: "error: ..." for failures, or a notice such as
   // "key 'k' not found". Empty when code is kExitOk.
   std::string message;
+  // A notice rather than a failure: a missing key (Outcome::NotFound). The shell reports a
+  // notice and goes on without counting it as a failed command.
+  bool notice = false;
 
   bool ok() const { return code == kExitOk; }
   static Outcome Ok() { return {}; }
@@ -25,7 +29,8 @@ struct Outcome {
   static Outcome NotFound(std::string_view what);
   // A tenantdb error: kExitUsage when the arguments caused it (invalid_argument,
   // invalid_store_url, inverted_range, key_outside_legal_range, key_too_large,
-  // value_too_large), else kExitFailed.
+  // value_too_large, invalid_tenant_name), kExitNotFound for tenant_not_found, else
+  // kExitFailed. Never a notice.
   static Outcome Failed(const Status& status);
 };
 
@@ -33,6 +38,9 @@ struct Outcome {
 struct GlobalOptions {
   std::string store;  // store URL (see Database::Open)
   bool json = false;  // print results as JSON lines
+  // --tenant as typed (escaped): kv commands and the shell run inside this tenant. Unset: they
+  // run on the whole keyspace.
+  std::optional<std::string> tenant;
 };
 
 // Opens the store at `url`, creating it only if `create` (read-only commands do not create a

@@ -5,6 +5,7 @@
 
 #include <algorithm>
 
+#include "cli/escape.h"
 #include "cli/kv_commands.h"
 #include "cli/parse_error.h"
 
@@ -28,8 +29,8 @@ constexpr std::string_view kPrompt = "tenantdb> ";
 bool IsBlank(char c) { return c == ' ' || c == '\t'; }
 
 // Runs one line; sets *quit when the line asks to leave.
-Outcome RunLine(Database& db, const GlobalOptions& global, std::string_view line, const CliIo& io,
-                bool* quit) {
+Outcome RunLine(KvTarget& target, const GlobalOptions& global, std::string_view line,
+                const CliIo& io, bool* quit) {
   const size_t first = line.find_first_not_of(" \t");
   if (first == std::string_view::npos || line[first] == '#') return Outcome::Ok();
   Result<std::vector<std::string>> split = SplitShellLine(line);
@@ -69,7 +70,7 @@ Outcome RunLine(Database& db, const GlobalOptions& global, std::string_view line
     return Outcome::Usage(DescribeParseError(error, app, ""));
   }
   if (Outcome decoded = DecodeKvCommand(command, global); !decoded.ok()) return decoded;
-  return RunKvCommand(db, command, global, io.out);
+  return RunKvCommand(target, command, global, io.out);
 }
 
 }  // namespace
@@ -113,11 +114,14 @@ Result<std::vector<std::string>> SplitShellLine(std::string_view line) {
   return args;
 }
 
-int RunShell(Database& db, std::string_view store, const ShellOptions& options,
+int RunShell(KvTarget& target, std::string_view store, const ShellOptions& options,
              const GlobalOptions& global, const CliIo& io) {
   if (io.interactive) {
+    const std::string where = target.tenant ? fmt::format("{}, tenant '{}'", OneLine(store),
+                                                          EscapeBytes(target.tenant->name()))
+                                            : OneLine(store);
     io.out << fmt::format("tenantdb shell on {}. Type 'help' for commands, 'quit' to leave.\n",
-                          OneLine(store));
+                          where);
   }
   int status = kExitOk;
   bool quit = false;
@@ -129,7 +133,7 @@ int RunShell(Database& db, std::string_view store, const ShellOptions& options,
       break;
     }
     if (!line.empty() && line.back() == '\r') line.pop_back();
-    const Outcome outcome = RunLine(db, global, line, io, &quit);
+    const Outcome outcome = RunLine(target, global, line, io, &quit);
     io.out << std::flush;
     if (outcome.ok()) continue;
     if (io.interactive) {
@@ -137,7 +141,7 @@ int RunShell(Database& db, std::string_view store, const ShellOptions& options,
     } else {
       io.err << fmt::format("tenantdb: line {}: {}", number, OneLine(outcome.message)) << std::endl;
     }
-    if (outcome.code == kExitNotFound) continue;
+    if (outcome.notice) continue;
     if (status == kExitOk) status = outcome.code;
     if (options.bail) break;
   }

@@ -1,5 +1,6 @@
 // `tenantdb shell`: key-value commands read line by line, each run as one transaction on a
-// store opened once. The line grammar is the `tenantdb kv` grammar without the "kv".
+// store opened once, on the whole keyspace or, with --tenant, inside one tenant. The line
+// grammar is the `tenantdb kv` grammar without the "kv".
 #pragma once
 
 #include <string>
@@ -7,6 +8,7 @@
 #include <vector>
 
 #include "cli/cli.h"
+#include "cli/kv_commands.h"
 #include "cli/outcome.h"
 #include "tenantdb/database.h"
 #include "tenantdb/status.h"
@@ -25,11 +27,11 @@ struct ShellOptions {
 // the argument a\"b. Errors: invalid_argument for an unterminated quote.
 Result<std::vector<std::string>> SplitShellLine(std::string_view line);
 
-// Reads commands from io.in until its end or `quit`, runs each on `db`, prints results to
+// Reads commands from io.in until its end or `quit`, runs each on `target`, prints results to
 // io.out and one line per error or missing key to io.err (prefixed "tenantdb: line N: " when
 // not interactive). Returns kExitOk if no command failed, else the exit code of the first
 // that failed. A missing key is reported but is not a failure here.
-int RunShell(Database& db, std::string_view store, const ShellOptions& options,
+int RunShell(KvTarget& target, std::string_view store, const ShellOptions& options,
              const GlobalOptions& global, const CliIo& io);
 
 }  // namespace tenantdb::cli

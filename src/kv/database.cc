@@ -65,7 +65,19 @@ Result<std::unique_ptr<Database>> Database::Open(std::string_view url,
 Database::Database(std::shared_ptr<kv::Engine> engine, const DatabaseOptions& options)
     : engine_(std::move(engine)), options_(options) {}
 
-Database::~Database() = default;
+Database::~Database() {
+  std::vector<std::function<void(Database&)>> hooks;
+  {
+    std::lock_guard<std::mutex> l(hooks_mu_);
+    hooks.swap(close_hooks_);
+  }
+  for (auto it = hooks.rbegin(); it != hooks.rend(); ++it) (*it)(*this);
+}
+
+void Database::OnClose(std::function<void(Database&)> hook) {
+  std::lock_guard<std::mutex> l(hooks_mu_);
+  close_hooks_.push_back(std::move(hook));
+}
 
 Transaction Database::CreateTransaction(const TransactionOptions& options) {
   return Transaction(std::make_unique<kv::TransactionImpl>(engine_, options));

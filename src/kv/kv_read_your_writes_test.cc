@@ -213,7 +213,7 @@ TEST_P(KvReadYourWritesTest, RandomTransactionsMatchAModel) {
   TDB_ASSERT_OK_AND_ASSIGN(auto base, ReadAll());
   for (const auto& kv : base) committed[kv.key] = kv.value;
 
-  const int transactions = 30 * testing::TestScale();
+  const int transactions = 60 * testing::TestScale();
   const int ops_per_transaction = 150;
   for (int t = 0; t < transactions; ++t) {
     std::map<std::string, std::string> model = committed;

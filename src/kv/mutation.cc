@@ -46,6 +46,13 @@ std::string Bitwise(const std::optional<std::string>& existing, std::string_view
 
 }  // namespace
 
+std::string LittleEndian64(int64_t delta) {
+  std::string out(8, '\0');
+  auto u = static_cast<uint64_t>(delta);
+  for (int i = 0; i < 8; ++i, u >>= 8) out[i] = static_cast<char>(u & 0xFF);
+  return out;
+}
+
 std::string_view MutationTypeName(MutationType t) {
   switch (t) {
     case MutationType::kSet:

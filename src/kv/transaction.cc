@@ -34,10 +34,7 @@ Status Transaction::Atomic(MutationType op, std::string_view key, std::string_vi
   return impl_->Atomic(op, key, param);
 }
 Status Transaction::Add(std::string_view key, int64_t delta) {
-  std::string param(8, '\0');
-  auto u = static_cast<uint64_t>(delta);
-  for (int i = 0; i < 8; ++i, u >>= 8) param[i] = static_cast<char>(u & 0xFF);
-  return impl_->Atomic(MutationType::kAdd, key, param);
+  return impl_->Atomic(MutationType::kAdd, key, LittleEndian64(delta));
 }
 Status Transaction::SetVersionstampedKey(std::string_view key, std::string_view value) {
   return impl_->SetVersionstamped(MutationType::kSetVersionstampedKey, key, value);

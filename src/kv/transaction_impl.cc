@@ -138,8 +138,7 @@ Result<std::optional<std::string>> TransactionImpl::Get(std::string_view key, Sn
 }
 
 Result<std::string> TransactionImpl::ResolveWithin(const KeySelector& sel, Snapshot snapshot,
-                                                  std::string_view lower,
-                                                  std::string_view upper) {
+                                                   std::string_view lower, std::string_view upper) {
   TDB_RETURN_IF_ERROR(CheckUsable());
   TDB_ASSIGN_OR_RETURN(const ReadView* view, View());
   std::string start = sel.or_equal ? KeyAfter(sel.key) : sel.key;
@@ -373,12 +372,13 @@ Status TransactionImpl::SetReadVersion(Version version) {
 Status TransactionImpl::Commit() {
   TDB_RETURN_IF_ERROR(CheckUsable());
   if (!poisoned_.ok()) return poisoned_;
-  if (size_ > options_.size_limit) {
-    return Error(ErrorCode::kTransactionTooLarge,
-                 fmt::format("transaction of {} bytes exceeds the limit of {} bytes", size_,
-                             options_.size_limit));
-  }
   if (!mutations_.empty() || !write_conflicts_.empty()) {
+    // Read conflict ranges count toward the limit only when they are sent to be resolved.
+    if (size_ > options_.size_limit) {
+      return Error(ErrorCode::kTransactionTooLarge,
+                   fmt::format("transaction of {} bytes exceeds the limit of {} bytes", size_,
+                               options_.size_limit));
+    }
     CommitRequest request;
     request.read_version = view_ != nullptr ? view_->version() : engine_->NowVersion();
     request.read_conflicts = std::move(read_conflicts_);

@@ -174,7 +174,15 @@ Status TenantDirectory::SetQuota(std::string_view name, const TenantQuota& quota
   if (quota.storage_bytes < 0 || quota.ops_per_second < 0) {
     return Error(ErrorCode::kInvalidArgument, "tenant quotas must not be negative");
   }
-  return UpdateEntry(*db_, name, [&](TenantInfo& info) { info.quota = quota; });
+  int64_t id = 0;
+  TDB_RETURN_IF_ERROR(UpdateEntry(*db_, name, [&](TenantInfo& info) {
+    info.quota = quota;
+    id = info.id;
+  }));
+  // This process's handles see the new quota from their next operation, not after the
+  // once-a-second refresh.
+  if (auto rt = tenant::ExistingRuntime(*db_, id)) rt->SetQuota(quota, tenant::NowMicros(*db_));
+  return Status::OK();
 }
 
 Status TenantDirectory::Delete(std::string_view name) {

@@ -14,6 +14,13 @@ const Subspace& Directory() {
   return dir;
 }
 
+// Directory keys and values that do not decode are corruption, not a caller's bad input.
+Result<Tuple> Stored(Result<Tuple> t, std::string_view what) {
+  if (t.ok()) return t;
+  return Error(ErrorCode::kCorruption,
+               fmt::format("tenant directory: bad {}: {}", what, t.status().message()));
+}
+
 template <typename T>
 Result<T> Element(const Tuple& t, size_t i, std::string_view what) {
   if (i >= t.size() || !std::holds_alternative<T>(t[i])) {
@@ -43,7 +50,7 @@ std::string NameRangeBegin() { return Directory().Range(Tuple::Of(std::string("n
 std::string NameRangeEnd() { return Directory().Range(Tuple::Of(std::string("name"))).second; }
 
 Result<std::string> NameFromKey(std::string_view key) {
-  TDB_ASSIGN_OR_RETURN(Tuple t, Directory().Unpack(key));
+  TDB_ASSIGN_OR_RETURN(Tuple t, Stored(Directory().Unpack(key), "name key"));
   return Element<std::string>(t, 1, "name key");
 }
 
@@ -56,13 +63,13 @@ std::pair<std::string, std::string> UsageRange(int64_t id) {
   return Directory().Range(Tuple::Of(std::string("usage"), id));
 }
 Result<int64_t> DayFromUsageKey(std::string_view key) {
-  TDB_ASSIGN_OR_RETURN(Tuple t, Directory().Unpack(key));
+  TDB_ASSIGN_OR_RETURN(Tuple t, Stored(Directory().Unpack(key), "usage key"));
   return Element<int64_t>(t, 2, "usage key");
 }
 
 std::string EncodeId(int64_t id) { return Tuple::Of(id).Pack(); }
 Result<int64_t> DecodeId(std::string_view value) {
-  TDB_ASSIGN_OR_RETURN(Tuple t, Tuple::Unpack(value));
+  TDB_ASSIGN_OR_RETURN(Tuple t, Stored(Tuple::Unpack(value), "tenant id"));
   return Element<int64_t>(t, 0, "tenant id");
 }
 
@@ -75,7 +82,7 @@ std::string EncodeEntry(const TenantInfo& info) {
 }
 
 Status DecodeEntry(std::string_view value, TenantInfo& info) {
-  TDB_ASSIGN_OR_RETURN(Tuple t, Tuple::Unpack(value));
+  TDB_ASSIGN_OR_RETURN(Tuple t, Stored(Tuple::Unpack(value), "tenant entry"));
   TDB_ASSIGN_OR_RETURN(int64_t state, Element<int64_t>(t, 0, "tenant state"));
   TDB_ASSIGN_OR_RETURN(info.created_micros, Element<int64_t>(t, 1, "creation time"));
   TDB_ASSIGN_OR_RETURN(info.quota.storage_bytes, Element<int64_t>(t, 2, "storage quota"));

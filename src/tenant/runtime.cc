@@ -24,8 +24,18 @@ struct Registry {
 };
 
 std::shared_ptr<Registry> RegistryOf(Database& db) {
-  return std::static_pointer_cast<Registry>(
-      db.Attachment("tenant.runtimes", [] { return std::make_shared<Registry>(); }));
+  return std::static_pointer_cast<Registry>(db.Attachment("tenant.runtimes", [&db] {
+    auto registry = std::make_shared<Registry>();
+    // Read-only usage still in memory is written when the database closes. The hook holds the
+    // registry weakly: attachments are destroyed after the hooks run, never before.
+    db.OnClose([weak = std::weak_ptr<Registry>(registry)](Database& closing) {
+      auto reg = weak.lock();
+      if (reg == nullptr) return;
+      std::lock_guard<std::mutex> l(reg->mu);
+      for (auto& [id, rt] : reg->runtimes) FlushPending(closing, *rt).IgnoreError();
+    });
+    return registry;
+  }));
 }
 
 }  // namespace

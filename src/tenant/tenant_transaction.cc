@@ -270,9 +270,8 @@ Status TenantTransactionImpl::Commit() {
   UsageDelta total = usage_;
   UsageDelta pending = rt_->TakePending();
   total += pending;
-  TDB_RETURN_IF_ERROR(
-      tr_.Atomic(MutationType::kAdd, UsageKey(rt_->id, DayOf(now)), EncodeUsage(total)));
-  Status s = tr_.Commit();
+  Status s = tr_.Atomic(MutationType::kAdd, UsageKey(rt_->id, DayOf(now)), EncodeUsage(total));
+  if (s.ok()) s = tr_.Commit();
   if (!s.ok()) rt_->RestorePending(pending, now);
   return s;
 }

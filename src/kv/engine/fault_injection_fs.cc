@@ -44,9 +44,8 @@ class FaultWritableFile final : public rocksdb::FSWritableFileOwnerWrapper {
   IOStatus PositionedAppend(const Slice& data, uint64_t offset, const IOOptions& options,
                             IODebugContext* dbg) override {
     size_ = offset;
-    return DoAppend(data, [&](const Slice& d) {
-      return target()->PositionedAppend(d, offset, options, dbg);
-    });
+    return DoAppend(
+        data, [&](const Slice& d) { return target()->PositionedAppend(d, offset, options, dbg); });
   }
   IOStatus PositionedAppend(const Slice& data, uint64_t offset, const IOOptions& options,
                             const rocksdb::DataVerificationInfo& info,
@@ -104,8 +103,9 @@ class FaultWritableFile final : public rocksdb::FSWritableFileOwnerWrapper {
     fs_->WaitForSyncHold(name_);
     IOStatus injected = fs_->Check(name_, FaultInjectionFs::Op::kSync, nullptr);
     if (!injected.ok()) return injected;
+    uint64_t size = size_;  // what this sync covers
     IOStatus s = sync();
-    if (s.ok()) fs_->Synced(name_);
+    if (s.ok()) fs_->Synced(name_, size);
     return s;
   }
 
@@ -133,19 +133,31 @@ int FaultInjectionFs::InjectedFailures() const {
   return injected_;
 }
 
-void FaultInjectionFs::SetActive(bool active) {
-  active_.store(active);
-}
+void FaultInjectionFs::SetActive(bool active) { active_.store(active); }
 
 IOStatus FaultInjectionFs::DropUnsyncedData() {
   std::lock_guard<std::mutex> l(mu_);
   for (auto& [name, state] : files_) {
     if (state.size <= state.synced) continue;
-    IOStatus s = target()->Truncate(name, state.synced, IOOptions(), nullptr);
+    IOStatus s = TruncateTarget(name, state.synced);
     if (!s.ok() && !s.IsNotFound() && !s.IsPathNotFound()) return s;
     state.size = state.synced;
   }
   return IOStatus::OK();
+}
+
+IOStatus FaultInjectionFs::TruncateTarget(const std::string& name, uint64_t size) {
+  IOStatus s = target()->Truncate(name, size, IOOptions(), nullptr);
+  if (!s.IsNotSupported()) return s;
+  // The POSIX FileSystem truncates only through an open file.
+  std::unique_ptr<rocksdb::FSWritableFile> file;
+  s = target()->ReopenWritableFile(name, rocksdb::FileOptions(), &file, nullptr);
+  if (s.ok()) s = file->Truncate(size, IOOptions(), nullptr);
+  if (file != nullptr) {
+    IOStatus closed = file->Close(IOOptions(), nullptr);
+    if (s.ok()) s = closed;
+  }
+  return s;
 }
 
 void FaultInjectionFs::HoldWalSyncs(bool hold) {
@@ -200,10 +212,10 @@ void FaultInjectionFs::Appended(const std::string& name, uint64_t end) {
   f.size = std::max(f.size, end);
 }
 
-void FaultInjectionFs::Synced(const std::string& name) {
+void FaultInjectionFs::Synced(const std::string& name, uint64_t size) {
   std::lock_guard<std::mutex> l(mu_);
   FileState& f = files_[name];
-  f.synced = f.size;
+  f.synced = std::max(f.synced, std::min(size, f.size));
   if (IsWal(name)) ++wal_syncs_;
 }
 
@@ -307,8 +319,8 @@ IOStatus FaultInjectionFs::DeleteFile(const std::string& name, const IOOptions& 
   return s;
 }
 
-IOStatus FaultInjectionFs::Truncate(const std::string& name, size_t size,
-                                    const IOOptions& options, IODebugContext* dbg) {
+IOStatus FaultInjectionFs::Truncate(const std::string& name, size_t size, const IOOptions& options,
+                                    IODebugContext* dbg) {
   if (IOStatus s = Inactive(); !s.ok()) return s;
   IOStatus s = target()->Truncate(name, size, options, dbg);
   if (s.ok()) Truncated(name, size);

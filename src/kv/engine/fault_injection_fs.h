@@ -67,8 +67,7 @@ class FaultInjectionFs final : public rocksdb::FileSystemWrapper {
   rocksdb::IOStatus NewWritableFile(const std::string& name, const rocksdb::FileOptions& options,
                                     std::unique_ptr<rocksdb::FSWritableFile>* result,
                                     rocksdb::IODebugContext* dbg) override;
-  rocksdb::IOStatus ReopenWritableFile(const std::string& name,
-                                       const rocksdb::FileOptions& options,
+  rocksdb::IOStatus ReopenWritableFile(const std::string& name, const rocksdb::FileOptions& options,
                                        std::unique_ptr<rocksdb::FSWritableFile>* result,
                                        rocksdb::IODebugContext* dbg) override;
   rocksdb::IOStatus ReuseWritableFile(const std::string& name, const std::string& old_name,
@@ -99,9 +98,10 @@ class FaultInjectionFs final : public rocksdb::FileSystemWrapper {
   // first write half its data.
   rocksdb::IOStatus Check(const std::string& name, Op op, bool* torn);
   rocksdb::IOStatus Inactive() const;
+  rocksdb::IOStatus TruncateTarget(const std::string& name, uint64_t size);
   void WaitForSyncHold(const std::string& name);
   void Appended(const std::string& name, uint64_t end);
-  void Synced(const std::string& name);
+  void Synced(const std::string& name, uint64_t size);
   void Truncated(const std::string& name, uint64_t size);
   rocksdb::IOStatus Wrap(const std::string& name, rocksdb::IOStatus s,
                          std::unique_ptr<rocksdb::FSWritableFile>* result, uint64_t size);

@@ -13,6 +13,7 @@
 #pragma once
 
 #include <rocksdb/db.h>
+#include <rocksdb/file_system.h>
 
 #include <atomic>
 #include <condition_variable>
@@ -36,6 +37,10 @@ struct LocalEngineOptions {
   Durability durability = Durability::kSync;
   std::shared_ptr<Clock> clock;  // Default: nullptr, meaning the system clock
   bool create_if_missing = true;
+  // For tests: the filesystem RocksDB reads and writes through instead of the operating
+  // system's, e.g. a FaultInjectionFs (fault_injection_fs.h). Ignored when in_memory.
+  // Default: nullptr, meaning the operating system's.
+  std::shared_ptr<rocksdb::FileSystem> file_system;
 };
 
 // The RocksDB options the local engine uses, so a benchmark can give RocksDB used directly
@@ -54,6 +59,9 @@ class LocalEngine final : public Engine {
   Status AddWatch(WatchRequest request) override;
   Version NowVersion() override;
   Version CommittedVersion() const override { return committed_.load(std::memory_order_acquire); }
+
+  // Commits queued or being written right now (for tests and metrics).
+  size_t QueuedCommits();
   Result<int64_t> EstimateSize(std::string_view begin, std::string_view end) override;
 
   struct Store;  // the RocksDB instance and its environment; outlives every read view

@@ -20,15 +20,24 @@ bool Resolver::Conflicts(Version read_version, const std::vector<KeyRange>& read
 void Resolver::Record(Version version, const std::vector<KeyRange>& writes) {
   for (const KeyRange& w : writes) {
     if (w.begin >= w.end) continue;
-    // The version in force at w.end continues after the range.
-    auto at_end = std::prev(boundaries_.upper_bound(w.end));
-    Version end_version = at_end->second;
+    // One search: the boundaries inside [w.begin, w.end) follow `first` (a point write has
+    // at most one), and `last` is the first boundary at or after w.end.
     auto first = boundaries_.lower_bound(w.begin);
-    auto last = boundaries_.lower_bound(w.end);
-    bool end_is_boundary = last != boundaries_.end() && last->first == w.end;
-    boundaries_.erase(first, last);
-    boundaries_.emplace(w.begin, version);
-    if (!end_is_boundary) boundaries_.emplace(w.end, end_version);
+    auto last = first;
+    while (last != boundaries_.end() && last->first < w.end) ++last;
+    // The version in force at w.end continues after the range. prev(last) exists: the
+    // boundary "" is always held and "" < w.end.
+    const bool end_is_boundary = last != boundaries_.end() && last->first == w.end;
+    const bool begin_is_boundary = first != last && first->first == w.begin;
+    auto end_it =
+        end_is_boundary ? last : boundaries_.emplace_hint(last, w.end, std::prev(last)->second);
+    if (begin_is_boundary) {
+      first->second = version;
+      boundaries_.erase(std::next(first), end_it);
+    } else {
+      if (first != last) boundaries_.erase(first, end_it);
+      boundaries_.emplace_hint(end_it, w.begin, version);
+    }
   }
 }
 

@@ -14,7 +14,13 @@ Status FromRocks(const rocksdb::Status& s, std::string_view context) {
   if (s.IsPathNotFound()) return Error(ErrorCode::kFileNotFound, msg);
   if (s.IsNotSupported()) return Error(ErrorCode::kNotSupported, msg);
   if (s.IsIOError()) {
-    if (s.ToString().find("lock") != std::string::npos) return Error(ErrorCode::kStoreLocked, msg);
+    // RocksDB's two messages for a held LOCK file (another process; this process). A bare
+    // "lock" would also match an I/O error that mentions a disk block.
+    const std::string text = s.ToString();
+    if (text.find("While lock file") != std::string::npos ||
+        text.find("lock hold by current process") != std::string::npos) {
+      return Error(ErrorCode::kStoreLocked, msg);
+    }
     return Error(ErrorCode::kIoError, msg);
   }
   if (s.IsInvalidArgument() && s.ToString().find("does not exist") != std::string::npos) {

@@ -1,0 +1,294 @@
+#include "bench/kv_bench.h"
+
+#include <fmt/format.h>
+#include <pthread.h>
+#include <stdlib.h>
+
+#include <atomic>
+#include <chrono>
+#include <filesystem>
+#include <latch>
+#include <thread>
+
+#include "bench/latency.h"
+#include "bench/rocksdb_peer.h"
+#include "bench/tenantdb_target.h"
+
+namespace tenantdb::bench {
+
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+// Turns each system takes in a cell (see RunBench).
+constexpr int kSlices = 4;
+
+// splitmix64: a fast, well-mixed per-thread generator.
+uint64_t NextRandom(uint64_t& state) {
+  uint64_t z = (state += 0x9E3779B97F4A7C15ull);
+  z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ull;
+  z = (z ^ (z >> 27)) * 0x94D049BB133111EBull;
+  return z ^ (z >> 31);
+}
+
+struct ThreadState {
+  LatencySamples samples;
+  int64_t ops = 0;
+  int64_t retries = 0;
+  Status status;
+};
+
+// Everything one client thread needs to make operations of one workload.
+class OpMaker {
+ public:
+  OpMaker(Workload w, const BenchOptions& o, uint64_t seed)
+      : workload_(w), options_(o), rng_(seed), value_(static_cast<size_t>(o.value_size), 'w') {}
+
+  Op Next() {
+    Op op;
+    uint64_t r = NextRandom(rng_);
+    switch (workload_) {
+      case Workload::kRangeRead: {
+        int64_t first =
+            static_cast<int64_t>(r % static_cast<uint64_t>(options_.key_count -
+                                                           options_.range_size + 1));
+        op.key = KeyOf(first, key_);
+        op.end = KeyOf(first + options_.range_size, end_);
+        op.count = options_.range_size;
+        break;
+      }
+      case Workload::kHotCounter:
+        op.key = CounterKeyOf(static_cast<int>(r % static_cast<uint64_t>(options_.hot_keys)), key_);
+        break;
+      case Workload::kBlindWrite:
+        IncrementPrefix(value_);
+        op.value = value_;
+        [[fallthrough]];
+      default:
+        op.key = KeyOf(static_cast<int64_t>(r % static_cast<uint64_t>(options_.key_count)), key_);
+    }
+    return op;
+  }
+
+ private:
+  Workload workload_;
+  const BenchOptions& options_;
+  uint64_t rng_;
+  char key_[kKeyBufferSize];
+  char end_[kKeyBufferSize];
+  std::string value_;
+};
+
+// A directory removed, with everything in it, when this goes out of scope.
+class ScratchDir {
+ public:
+  static Result<ScratchDir> Create(const std::string& parent) {
+    std::error_code ec;
+    std::filesystem::path base =
+        parent.empty() ? std::filesystem::temp_directory_path(ec) : std::filesystem::path(parent);
+    if (ec) return Error(ErrorCode::kIoError, "no system temp directory: " + ec.message());
+    std::string pattern = (base / "tenantdb-bench-XXXXXX").string();
+    if (::mkdtemp(pattern.data()) == nullptr) {
+      return Error(ErrorCode::kIoError,
+                   fmt::format("creating a directory under '{}': {}", base.string(),
+                               std::error_code(errno, std::generic_category()).message()));
+    }
+    return ScratchDir(pattern);
+  }
+  ScratchDir(ScratchDir&& other) noexcept : path_(std::move(other.path_)) { other.path_.clear(); }
+  ScratchDir& operator=(ScratchDir&&) = delete;
+  ~ScratchDir() {
+    std::error_code ec;
+    if (!path_.empty()) std::filesystem::remove_all(path_, ec);
+  }
+  const std::string& path() const { return path_; }
+
+ private:
+  explicit ScratchDir(std::string path) : path_(std::move(path)) {}
+  std::string path_;
+};
+
+}  // namespace
+
+Status ValidateOptions(const BenchOptions& o) {
+  auto bad = [](std::string what) { return Error(ErrorCode::kInvalidArgument, std::move(what)); };
+  if (o.workloads.empty()) return bad("no workload to run");
+  if (o.threads.empty()) return bad("no thread count given");
+  for (int t : o.threads) {
+    if (t < 1 || t > 1024) return bad(fmt::format("threads: {} is not in 1..1024", t));
+  }
+  if (o.durabilities.empty()) return bad("no durability given");
+  if (!(o.seconds > 0 && o.seconds <= 3600)) {
+    return bad(fmt::format("seconds: {} is not in (0, 3600]", o.seconds));
+  }
+  if (o.range_size < 1 || o.key_count < o.range_size || o.key_count > 100'000'000) {
+    return bad(fmt::format("keys: {} must be at least the range size {} and at most 10^8",
+                           o.key_count, o.range_size));
+  }
+  if (o.value_size < 8 || o.value_size > 100'000) {
+    return bad(fmt::format("value size: {} is not in 8..100000", o.value_size));
+  }
+  if (o.hot_keys < 1 || o.hot_keys > 100) {
+    return bad(fmt::format("hot keys: {} is not in 1..100", o.hot_keys));
+  }
+  if (o.max_ops_per_cell < 1) return bad("max_ops_per_cell must be positive");
+  return Status::OK();
+}
+
+namespace {
+
+// What one run of a system's client threads measured.
+struct Slice {
+  int64_t ops = 0;
+  int64_t retries = 0;
+  double seconds = 0;  // wall time from the start of the threads to the last one's end
+  LatencySamples samples;
+
+  void Add(Slice&& other) {
+    ops += other.ops;
+    retries += other.retries;
+    seconds += other.seconds;
+    samples.Merge(std::move(other.samples));
+  }
+};
+
+// Runs `threads` clients of `target` for `seconds` (or max_ops operations in all).
+Result<Slice> RunSlice(Target& target, Workload workload, int threads, double seconds,
+                       int64_t max_ops, const BenchOptions& options, uint64_t seed) {
+  std::vector<ThreadState> states(static_cast<size_t>(threads));
+  std::vector<std::unique_ptr<Client>> clients;
+  for (int t = 0; t < threads; ++t) clients.push_back(target.NewClient());
+  const int64_t per_thread = std::max<int64_t>(1, max_ops / threads);
+  std::latch ready(threads);
+  std::latch start(1);
+  Clock::time_point deadline;  // written before `start` opens, read after
+
+  // "tenantdb-client" / "rocksdb-client": tells the systems apart in a profile.
+  const std::string thread_name = fmt::format("{}-client", target.name()).substr(0, 15);
+  auto body = [&](int t) {
+    pthread_setname_np(pthread_self(), thread_name.c_str());
+    ThreadState& st = states[static_cast<size_t>(t)];
+    Client& client = *clients[static_cast<size_t>(t)];
+    OpMaker maker(workload, options,
+                  seed * 1'000'003 + static_cast<uint64_t>(t) * 7919 +
+                      static_cast<uint64_t>(workload) * 104729);
+    st.samples.Reserve(static_cast<size_t>(std::min<int64_t>(per_thread, 1 << 16)));
+    ready.count_down();
+    start.wait();
+    while (st.ops < per_thread) {
+      Op op = maker.Next();
+      auto t0 = Clock::now();
+      Status s = client.Do(workload, op, &st.retries);
+      auto t1 = Clock::now();
+      if (!s.ok()) {
+        st.status = s;
+        break;
+      }
+      st.samples.Add(std::chrono::duration_cast<std::chrono::nanoseconds>(t1 - t0).count());
+      ++st.ops;
+      if (t1 >= deadline) break;
+    }
+  };
+
+  std::vector<std::thread> pool;
+  pool.reserve(static_cast<size_t>(threads));
+  for (int t = 0; t < threads; ++t) pool.emplace_back(body, t);
+  ready.wait();
+  const auto begin = Clock::now();
+  deadline = begin + std::chrono::duration_cast<Clock::duration>(
+                         std::chrono::duration<double>(seconds));
+  start.count_down();
+  for (std::thread& th : pool) th.join();
+  const auto end = Clock::now();
+
+  Slice slice;
+  slice.seconds = std::chrono::duration<double>(end - begin).count();
+  for (ThreadState& st : states) {
+    if (!st.status.ok()) {
+      return st.status.WithContext(
+          fmt::format("{} {} with {} threads", target.name(), WorkloadName(workload), threads));
+    }
+    slice.ops += st.ops;
+    slice.retries += st.retries;
+    slice.samples.Merge(std::move(st.samples));
+  }
+  return slice;
+}
+
+CellResult Summarize(const Target& target, Workload workload, int threads, Durability durability,
+                     Slice& slice) {
+  CellResult r;
+  r.workload = workload;
+  r.system = std::string(target.name());
+  r.threads = threads;
+  r.durability = durability;
+  r.ops = slice.ops;
+  r.retries = slice.retries;
+  r.seconds = slice.seconds;
+  r.ops_per_s = r.seconds > 0 ? static_cast<double>(r.ops) / r.seconds : 0;
+  r.p50_us = slice.samples.PercentileMicros(50);
+  r.p99_us = slice.samples.PercentileMicros(99);
+  return r;
+}
+
+}  // namespace
+
+Result<CellResult> RunCell(Target& target, Workload workload, int threads, Durability durability,
+                           const BenchOptions& options) {
+  TDB_ASSIGN_OR_RETURN(Slice slice, RunSlice(target, workload, threads, options.seconds,
+                                             options.max_ops_per_cell, options, 0));
+  return Summarize(target, workload, threads, durability, slice);
+}
+
+Status RunBench(const BenchOptions& options, const BenchSink& sink) {
+  TDB_RETURN_IF_ERROR(ValidateOptions(options));
+  TDB_ASSIGN_OR_RETURN(ScratchDir root, ScratchDir::Create(options.dir));
+  // The disk is probed right before the first durable write cell (or at the end if there is
+  // none), so the two are measured under the same conditions.
+  bool probed = false;
+  auto probe = [&]() -> Status {
+    probed = true;
+    TDB_ASSIGN_OR_RETURN(FsyncProbeResult fsync, ProbeFsync(root.path()));
+    if (sink.on_fsync) sink.on_fsync(fsync);
+    return Status::OK();
+  };
+  for (Durability d : options.durabilities) {
+    const std::string suffix(DurabilityName(d));
+    TDB_ASSIGN_OR_RETURN(std::unique_ptr<Target> tenantdb,
+                         OpenTenantdbTarget(root.path() + "/tenantdb-" + suffix, d));
+    TDB_ASSIGN_OR_RETURN(std::unique_ptr<Target> rocksdb,
+                         OpenRocksdbPeer(root.path() + "/rocksdb-" + suffix, d));
+    for (Target* target : {tenantdb.get(), rocksdb.get()}) {
+      TDB_RETURN_IF_ERROR(target->Preload(options.key_count, options.value_size)
+                              .WithContext(fmt::format("preloading {}", target->name())));
+    }
+    for (Workload w : options.workloads) {
+      const bool writes = w != Workload::kPointGet && w != Workload::kRangeRead;
+      if (!probed && writes && d == Durability::kSync) TDB_RETURN_IF_ERROR(probe());
+      for (int threads : options.threads) {
+        // The two systems take turns, kSlices times in A B B A order, so a change in the
+        // machine's background load during the cell falls on both alike.
+        Target* targets[2] = {tenantdb.get(), rocksdb.get()};
+        Slice totals[2];
+        for (int i = 0; i < kSlices; ++i) {
+          for (int k = 0; k < 2; ++k) {
+            const int which = i % 2 == 0 ? k : 1 - k;
+            TDB_ASSIGN_OR_RETURN(
+                Slice slice, RunSlice(*targets[which], w, threads, options.seconds / kSlices,
+                                      options.max_ops_per_cell / kSlices, options,
+                                      static_cast<uint64_t>(i)));
+            totals[which].Add(std::move(slice));
+          }
+        }
+        for (int k = 0; k < 2; ++k) {
+          CellResult cell = Summarize(*targets[k], w, threads, d, totals[k]);
+          if (sink.on_cell) sink.on_cell(cell);
+        }
+      }
+    }
+  }
+  if (!probed) TDB_RETURN_IF_ERROR(probe());
+  return Status::OK();
+}
+
+}  // namespace tenantdb::bench
