@@ -46,9 +46,8 @@ void AddBenchCommand(CLI::App& app, BenchCommand& command) {
   b->footer(
       "Each cell (workload x threads x durability) runs tenantdb and RocksDB (with\n"
       "kv::LocalRocksOptions()) in turns, 4 each; ratio = tenantdb ops/s / RocksDB ops/s.\n"
-      "The disk's fsync\n"
-      "latency (4 KiB append + fdatasync) is measured in the same directory, right before\n"
-      "the first durable write cell.\n"
+      "The disk's fsync latency (4 KiB append + fdatasync) is measured in the same\n"
+      "directory, right before the first durable write cell.\n"
       "--json prints one object per line: {\"workload\",\"system\",\"threads\",\"durability\",\n"
       "\"ops\",\"seconds\",\"ops_per_s\",\"p50_us\",\"p99_us\",\"retries\"}. See "
       "docs/BENCHMARKS.md.");

@@ -174,7 +174,6 @@ Outcome Execute(Invocation& invocation, const CliIo& io) {
       invocation.shell
           ? Outcome{RunShell(target, global.store, invocation.shell_options, global, io), ""}
           : RunKvCommand(target, invocation.kv, global, io.out);
-  FlushReadUsage(target);
   return outcome;
 }
 

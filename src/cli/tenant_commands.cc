@@ -547,12 +547,4 @@ Outcome OpenKvTarget(Database& db, const std::optional<std::string>& tenant, KvT
   return Outcome::Ok();
 }
 
-void FlushReadUsage(KvTarget& target) {
-  if (!target.tenant) return;
-  // TenantDirectory::Usage flushes the pending usage before reading; today's row is the
-  // smallest read that does it.
-  const int64_t today = Today();
-  TenantDirectory(*target.db).Usage(target.tenant->name(), today, today).status().IgnoreError();
-}
-
 }  // namespace tenantdb::cli

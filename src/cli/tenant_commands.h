@@ -74,10 +74,4 @@ Outcome RunTenantCommand(Database& db, const TenantCommand& command, const Globa
 // kExitNotFound when the tenant does not exist.
 Outcome OpenKvTarget(Database& db, const std::optional<std::string>& tenant, KvTarget& target);
 
-// Writes the usage of `target`'s read-only tenant transactions that the tenant layer still
-// holds in memory (it batches them for up to a second and does not write them when the
-// database closes), so that reads of a short-lived command are metered. Errors are ignored:
-// metering does not fail a command that succeeded. No-op without a tenant.
-void FlushReadUsage(KvTarget& target);
-
 }  // namespace tenantdb::cli
