@@ -42,6 +42,7 @@ class Database {
   Database(const Database&) = delete;
   Database& operator=(const Database&) = delete;
 
+  // A new transaction. REQUIRES: the Database outlives it.
   Transaction CreateTransaction(const TransactionOptions& options = {});
 
   // Runs `fn(tr)` and commits, retrying on retryable errors (not_committed,
@@ -69,7 +70,6 @@ class Database {
 
   // The engine underneath (for the layers built on kv).
   kv::Engine& engine() { return *engine_; }
-  const std::shared_ptr<kv::Engine>& shared_engine() const { return engine_; }
 
   // Per-database state of a layer above kv (e.g. the tenant runtime: rate limiters, cached
   // estimates), made by `make` on first use and shared by every caller asking for `name`.

@@ -80,7 +80,7 @@ void Database::OnClose(std::function<void(Database&)> hook) {
 }
 
 Transaction Database::CreateTransaction(const TransactionOptions& options) {
-  return Transaction(std::make_unique<kv::TransactionImpl>(engine_, options));
+  return Transaction(std::make_unique<kv::TransactionImpl>(engine_.get(), options));
 }
 
 Version Database::CurrentVersion() const { return engine_->CommittedVersion(); }

@@ -33,8 +33,8 @@ Status Inverted(std::string_view begin, std::string_view end) {
 
 }  // namespace
 
-TransactionImpl::TransactionImpl(std::shared_ptr<Engine> engine, const TransactionOptions& options)
-    : engine_(std::move(engine)), options_(options) {
+TransactionImpl::TransactionImpl(Engine* engine, const TransactionOptions& options)
+    : engine_(engine), options_(options) {
   if (options_.size_limit > kMaxTransactionSize || options_.size_limit <= 0) {
     options_.size_limit = kMaxTransactionSize;
   }

@@ -17,7 +17,8 @@ namespace tenantdb::kv {
 
 class TransactionImpl {
  public:
-  TransactionImpl(std::shared_ptr<Engine> engine, const TransactionOptions& options);
+  // REQUIRES: `engine` outlives the transaction (a Database outlives its transactions).
+  TransactionImpl(Engine* engine, const TransactionOptions& options);
   ~TransactionImpl();
 
   Result<std::optional<std::string>> Get(std::string_view key, Snapshot snapshot);
@@ -72,7 +73,7 @@ class TransactionImpl {
   std::string_view LegalEnd() const;
   void CancelWatches(const Status& why);
 
-  std::shared_ptr<Engine> engine_;
+  Engine* engine_;  // not owned: no shared reference count touched per transaction
   TransactionOptions options_;
   std::shared_ptr<const ReadView> view_;
   WriteMap writes_;

@@ -50,6 +50,7 @@ TenantRuntime::TenantRuntime(int64_t tenant_id, std::string tenant_name)
       clear_end(PrefixEnd(prefix)) {}
 
 Status TenantRuntime::TakeOps(int64_t n, int64_t now) {
+  if (ops_limit_.load(std::memory_order_relaxed) <= 0) return Status::OK();
   std::lock_guard<std::mutex> l(mu_);
   if (quota_.ops_per_second <= 0) return Status::OK();
   auto rate = static_cast<double>(quota_.ops_per_second);
@@ -72,12 +73,13 @@ void TenantRuntime::SetQuota(const TenantQuota& quota, int64_t now) {
     refilled_at_ = now;
   }
   quota_ = quota;
-  quota_read_at_ = now;
+  ops_limit_.store(quota.ops_per_second, std::memory_order_relaxed);
+  quota_read_at_.store(now, std::memory_order_relaxed);
 }
 
 bool TenantRuntime::QuotaStale(int64_t now) {
-  std::lock_guard<std::mutex> l(mu_);
-  return quota_read_at_ < 0 || now - quota_read_at_ > kRefreshMicros;
+  int64_t read_at = quota_read_at_.load(std::memory_order_relaxed);
+  return read_at < 0 || now - read_at > kRefreshMicros;
 }
 
 TenantQuota TenantRuntime::quota() {

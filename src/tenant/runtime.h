@@ -3,6 +3,7 @@
 // cached estimate of stored bytes, and the usage of read-only transactions not yet written.
 #pragma once
 
+#include <atomic>
 #include <cstdint>
 #include <map>
 #include <memory>
@@ -47,8 +48,11 @@ struct TenantRuntime {
 
  private:
   std::mutex mu_;
-  TenantQuota quota_;            // GUARDED_BY(mu_)
-  int64_t quota_read_at_ = -1;   // GUARDED_BY(mu_)
+  TenantQuota quota_;  // GUARDED_BY(mu_)
+  // Read without the mutex on every operation, so a tenant without an ops quota costs no
+  // shared lock: mirrors of quota_.ops_per_second and of when the quota was read.
+  std::atomic<int64_t> ops_limit_{0};
+  std::atomic<int64_t> quota_read_at_{-1};
   double tokens_ = 0;            // GUARDED_BY(mu_)
   int64_t refilled_at_ = 0;      // GUARDED_BY(mu_)
   int64_t stored_estimate_ = 0;  // GUARDED_BY(mu_)

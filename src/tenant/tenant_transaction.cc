@@ -19,7 +19,7 @@ constexpr std::string_view kTenantEnd("\xff", 1);
 }  // namespace
 
 TenantTransactionImpl::TenantTransactionImpl(Database& db, std::shared_ptr<TenantRuntime> runtime)
-    : db_(db), rt_(std::move(runtime)), tr_(db.shared_engine(), SystemAccess()) {}
+    : db_(db), rt_(std::move(runtime)), tr_(&db.engine(), SystemAccess()) {}
 
 Status TenantTransactionImpl::CheckKey(std::string_view key) const {
   int64_t limit = kMaxKeySize - static_cast<int64_t>(rt_->prefix.size());

@@ -11,6 +11,7 @@
 
 #include <algorithm>
 #include <filesystem>
+#include <vector>
 
 #include "kv/engine/rocks_status.h"
 
@@ -230,6 +231,7 @@ LocalEngine::LocalEngine(const LocalEngineOptions& options, std::shared_ptr<Stor
       store_(std::move(store)),
       last_version_(last_version),
       committed_(last_version) {
+  view_slots_ = std::make_unique<ViewSlot[]>(kViewSlots);
   write_options_.sync = options.durability == Durability::kSync && !options.in_memory;
   PublishView(last_version);
 }
@@ -244,16 +246,82 @@ void LocalEngine::PublishView(Version version) {
   auto view = std::make_shared<LocalReadView>(store_, TakeSnapshot(store_), version);
   std::lock_guard<std::mutex> l(view_mu_);
   view_ = view;
+  view_seq_.fetch_add(1, std::memory_order_release);
   recent_.push_back(std::move(view));
   if (recent_.size() > kRecentViews) recent_.pop_front();
 }
 
-Result<std::shared_ptr<const ReadView>> LocalEngine::BeginRead() {
+namespace {
+
+// A small number for each live thread, reused after the thread exits, so per-thread slots
+// stay few however many threads come and go.
+class ThreadIndex {
+ public:
+  ThreadIndex() {
+    std::lock_guard<std::mutex> l(Mu());
+    if (!Free().empty()) {
+      value_ = Free().back();
+      Free().pop_back();
+    } else {
+      value_ = Next()++;
+    }
+  }
+  ~ThreadIndex() {
+    std::lock_guard<std::mutex> l(Mu());
+    Free().push_back(value_);
+  }
+  size_t value() const { return value_; }
+
+ private:
+  static std::mutex& Mu() {
+    static std::mutex mu;
+    return mu;
+  }
+  static std::vector<size_t>& Free() {
+    static std::vector<size_t> free;
+    return free;
+  }
+  static size_t& Next() {
+    static size_t next = 0;
+    return next;
+  }
+  size_t value_;
+};
+
+size_t ThisThreadIndex() {
+  thread_local ThreadIndex index;
+  return index.value();
+}
+
+}  // namespace
+
+std::shared_ptr<const ReadView> LocalEngine::NewestView() {
+  // Starting a transaction must not bounce a shared cache line between cores (the view's
+  // reference count, the view mutex) when nothing was committed. Each thread keeps its own
+  // reference to the newest view with its own reference count, refreshed when view_seq_ says
+  // a commit published a newer one.
+  size_t index = ThisThreadIndex();
+  uint64_t seq = view_seq_.load(std::memory_order_acquire);
+  if (index < kViewSlots) {
+    ViewSlot& slot = view_slots_[index];
+    if (slot.view != nullptr && slot.seq == seq) return slot.view;
+  }
   std::shared_ptr<const ReadView> view;
   {
     std::lock_guard<std::mutex> l(view_mu_);
     view = view_;
+    seq = view_seq_.load(std::memory_order_relaxed);
   }
+  if (index >= kViewSlots) return view;
+  auto holder = std::make_shared<std::shared_ptr<const ReadView>>(view);
+  ViewSlot& slot = view_slots_[index];
+  slot.view = std::shared_ptr<const ReadView>(holder, view.get());
+  slot.seq = seq;
+  return slot.view;
+}
+
+Result<std::shared_ptr<const ReadView>> LocalEngine::BeginRead() {
+  std::shared_ptr<const ReadView> view = NewestView();
   if (clock_->NowMicros() - view->version() < kViewRefresh) return view;
   // Nothing committed for a while: advance the version with an empty commit so the read
   // version is current and the transaction gets its full 5 seconds.

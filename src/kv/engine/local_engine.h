@@ -78,6 +78,8 @@ class LocalEngine final : public Engine {
                         class GroupOverlay* overlay);
   void FireWatches(const std::vector<Writer*>& group);
   void PublishView(Version version);
+  // The newest published view, through this thread's slot when it has one.
+  std::shared_ptr<const ReadView> NewestView();
 
   LocalEngineOptions options_;
   std::shared_ptr<Clock> clock_;
@@ -92,6 +94,16 @@ class LocalEngine final : public Engine {
   Version last_version_;
   uint64_t commits_since_prune_ = 0;
   Status failed_;  // sticky: set when a write fails; the store must then be reopened
+
+  // Per-thread copies of the newest view (see BeginRead), indexed by a small per-thread
+  // number; each slot is touched only by its thread.
+  struct alignas(64) ViewSlot {
+    uint64_t seq = 0;
+    std::shared_ptr<const ReadView> view;
+  };
+  static constexpr size_t kViewSlots = 64;
+  std::unique_ptr<ViewSlot[]> view_slots_;
+  std::atomic<uint64_t> view_seq_{0};  // bumped (under view_mu_) each time view_ changes
 
   mutable std::mutex view_mu_;
   std::shared_ptr<const ReadView> view_;                // GUARDED_BY(view_mu_)
