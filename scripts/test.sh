@@ -35,12 +35,13 @@ case "$mode" in
     ;;
 esac
 
-cmake -S . -B "$dir" "${flags[@]}"
+# Tests on explicitly: scripts/run.sh configures build/ without them.
+cmake -S . -B "$dir" -DTENANTDB_TESTS=ON "${flags[@]}"
 cmake --build "$dir" -j "$jobs"
 if [ "$mode" = --coverage ]; then
   find "$dir" -name '*.gcda' -delete
 fi
-(cd "$dir" && ctest -j "$jobs" --output-on-failure)
+(cd "$dir" && ctest -j "$jobs" --output-on-failure --no-tests=error)
 
 if [ "$mode" = --coverage ]; then
   mkdir -p coverage
