@@ -8,14 +8,14 @@
 // and "\x" with lowercase hex digits.
 #include "cli/escape.h"
 
+#include "common/printable.h"
+
 #include <fmt/format.h>
 
 #include <algorithm>
 
 namespace tenantdb::cli {
 namespace {
-
-constexpr char kHexDigits[] = "0123456789abcdef";
 
 int HexValue(char c) {
   if (c >= '0' && c <= '9') return c - '0';
@@ -27,30 +27,15 @@ int HexValue(char c) {
 Status BadEscape(std::string_view text, size_t offset, size_t length, std::string_view why) {
   // The offending text is shown in its own escaped form so the message stays one printable
   // line even when the escape swallowed a control byte.
-  std::string shown = "\\" + EscapeBytes(text.substr(offset + 1, length - 1));
+  std::string shown = "\\";
+  shown += EscapeBytes(text.substr(offset + 1, length - 1));
   return Error(ErrorCode::kInvalidArgument,
                fmt::format("invalid escape '{}' at offset {} ({})", shown, offset, why));
 }
 
 }  // namespace
 
-std::string EscapeBytes(std::string_view bytes) {
-  std::string out;
-  out.reserve(bytes.size());
-  for (char c : bytes) {
-    const auto b = static_cast<unsigned char>(c);
-    if (c == '\\') {
-      out += "\\\\";
-    } else if (b >= 0x20 && b <= 0x7e) {
-      out += c;
-    } else {
-      out += "\\x";
-      out += kHexDigits[b >> 4];
-      out += kHexDigits[b & 0xf];
-    }
-  }
-  return out;
-}
+std::string EscapeBytes(std::string_view bytes) { return ::tenantdb::EscapeBytes(bytes); }
 
 Result<std::string> UnescapeBytes(std::string_view text) {
   std::string out;
