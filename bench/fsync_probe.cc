@@ -34,9 +34,8 @@ Result<FsyncProbeResult> ProbeFsync(const std::string& dir, const FsyncProbeOpti
   std::vector<char> block(kBlock, 'f');
   LatencySamples samples;
   Status status;
-  const auto deadline =
-      Clock::now() + std::chrono::duration_cast<Clock::duration>(
-                         std::chrono::duration<double>(options.seconds));
+  const auto deadline = Clock::now() + std::chrono::duration_cast<Clock::duration>(
+                                           std::chrono::duration<double>(options.seconds));
   for (int i = 0; i < options.max_samples; ++i) {
     auto t0 = Clock::now();
     if (::write(fd, block.data(), block.size()) != static_cast<ssize_t>(block.size())) {

@@ -12,6 +12,7 @@
 
 #include "bench/latency.h"
 #include "bench/rocksdb_peer.h"
+#include "bench/tenant_bench.h"
 #include "bench/tenantdb_target.h"
 
 namespace tenantdb::bench {
@@ -49,9 +50,8 @@ class OpMaker {
     uint64_t r = NextRandom(rng_);
     switch (workload_) {
       case Workload::kRangeRead: {
-        int64_t first =
-            static_cast<int64_t>(r % static_cast<uint64_t>(options_.key_count -
-                                                           options_.range_size + 1));
+        int64_t first = static_cast<int64_t>(
+            r % static_cast<uint64_t>(options_.key_count - options_.range_size + 1));
         op.key = KeyOf(first, key_);
         op.end = KeyOf(first + options_.range_size, end_);
         op.count = options_.range_size;
@@ -132,6 +132,25 @@ Status ValidateOptions(const BenchOptions& o) {
     return bad(fmt::format("hot keys: {} is not in 1..100", o.hot_keys));
   }
   if (o.max_ops_per_cell < 1) return bad("max_ops_per_cell must be positive");
+  bool kv = false;
+  for (Workload w : o.workloads) kv = kv || IsKvWorkload(w);
+  if (kv && o.systems.empty()) return bad("no system to run the key-value workloads against");
+  for (size_t i = 0; i < o.systems.size(); ++i) {
+    for (size_t j = 0; j < i; ++j) {
+      if (o.systems[i] == o.systems[j]) {
+        return bad(fmt::format("system {} given twice", SystemName(o.systems[i])));
+      }
+    }
+  }
+  if (o.tenant_creates < 1 || o.tenant_creates > 10'000'000) {
+    return bad(fmt::format("tenants: {} is not in 1..10^7", o.tenant_creates));
+  }
+  if (o.tenant_delete_keys < 10 || o.tenant_delete_keys > 100'000'000) {
+    return bad(fmt::format("delete keys: {} is not in 10..10^8", o.tenant_delete_keys));
+  }
+  if (!(o.tenant_delete_wait_s >= 0 && o.tenant_delete_wait_s <= 3600)) {
+    return bad(fmt::format("delete wait: {} s is not in [0, 3600]", o.tenant_delete_wait_s));
+  }
   return Status::OK();
 }
 
@@ -163,7 +182,8 @@ Result<Slice> RunSlice(Target& target, Workload workload, int threads, double se
   std::latch start(1);
   Clock::time_point deadline;  // written before `start` opens, read after
 
-  // "tenantdb-client" / "rocksdb-client": tells the systems apart in a profile.
+  // "tenantdb-client" / "tenantdb-tenant" / "rocksdb-client": tells the systems apart in a
+  // profile (thread names are at most 15 characters).
   const std::string thread_name = fmt::format("{}-client", target.name()).substr(0, 15);
   auto body = [&](int t) {
     pthread_setname_np(pthread_self(), thread_name.c_str());
@@ -195,8 +215,8 @@ Result<Slice> RunSlice(Target& target, Workload workload, int threads, double se
   for (int t = 0; t < threads; ++t) pool.emplace_back(body, t);
   ready.wait();
   const auto begin = Clock::now();
-  deadline = begin + std::chrono::duration_cast<Clock::duration>(
-                         std::chrono::duration<double>(seconds));
+  deadline =
+      begin + std::chrono::duration_cast<Clock::duration>(std::chrono::duration<double>(seconds));
   start.count_down();
   for (std::thread& th : pool) th.join();
   const auto end = Clock::now();
@@ -254,33 +274,60 @@ Status RunBench(const BenchOptions& options, const BenchSink& sink) {
   };
   for (Durability d : options.durabilities) {
     const std::string suffix(DurabilityName(d));
-    TDB_ASSIGN_OR_RETURN(std::unique_ptr<Target> tenantdb,
-                         OpenTenantdbTarget(root.path() + "/tenantdb-" + suffix, d));
-    TDB_ASSIGN_OR_RETURN(std::unique_ptr<Target> rocksdb,
-                         OpenRocksdbPeer(root.path() + "/rocksdb-" + suffix, d));
-    for (Target* target : {tenantdb.get(), rocksdb.get()}) {
+    std::vector<Workload> kv_workloads;
+    for (Workload w : options.workloads) {
+      if (IsKvWorkload(w)) kv_workloads.push_back(w);
+    }
+    std::vector<std::unique_ptr<Target>> targets;
+    if (!kv_workloads.empty()) {
+      for (System system : options.systems) {
+        const std::string dir = fmt::format("{}/{}-{}", root.path(), SystemName(system), suffix);
+        Result<std::unique_ptr<Target>> target =
+            system == System::kTenantdb ? OpenTenantdbTarget(dir, d)
+            : system == System::kTenant ? OpenTenantTarget(dir, d)
+                                        : OpenRocksdbPeer(dir, d);
+        if (!target.ok()) return target.status();
+        targets.push_back(std::move(*target));
+      }
+    }
+    for (std::unique_ptr<Target>& target : targets) {
       TDB_RETURN_IF_ERROR(target->Preload(options.key_count, options.value_size)
                               .WithContext(fmt::format("preloading {}", target->name())));
     }
+    const size_t n = targets.size();
     for (Workload w : options.workloads) {
       const bool writes = w != Workload::kPointGet && w != Workload::kRangeRead;
       if (!probed && writes && d == Durability::kSync) TDB_RETURN_IF_ERROR(probe());
+      if (w == Workload::kTenantCreate) {
+        TDB_RETURN_IF_ERROR(RunTenantCreate(root.path() + "/create-" + suffix, d, options,
+                                            [&](const CellResult& c) {
+                                              if (sink.on_cell) sink.on_cell(c);
+                                            }));
+        continue;
+      }
+      if (w == Workload::kTenantDelete) {
+        TDB_RETURN_IF_ERROR(RunTenantDelete(root.path() + "/delete-" + suffix, d, options,
+                                            [&](const DeleteResult& r) {
+                                              if (sink.on_delete) sink.on_delete(r);
+                                            }));
+        continue;
+      }
       for (int threads : options.threads) {
-        // The two systems take turns, kSlices times in A B B A order, so a change in the
-        // machine's background load during the cell falls on both alike.
-        Target* targets[2] = {tenantdb.get(), rocksdb.get()};
-        Slice totals[2];
+        // The systems take turns, kSlices times each, in order then in reverse order
+        // (A B C, C B A, ...), so a change in the machine's background load during the cell
+        // falls on all alike.
+        std::vector<Slice> totals(n);
         for (int i = 0; i < kSlices; ++i) {
-          for (int k = 0; k < 2; ++k) {
-            const int which = i % 2 == 0 ? k : 1 - k;
+          for (size_t k = 0; k < n; ++k) {
+            const size_t which = i % 2 == 0 ? k : n - 1 - k;
             TDB_ASSIGN_OR_RETURN(
-                Slice slice, RunSlice(*targets[which], w, threads, options.seconds / kSlices,
-                                      options.max_ops_per_cell / kSlices, options,
-                                      static_cast<uint64_t>(i)));
+                Slice slice,
+                RunSlice(*targets[which], w, threads, options.seconds / kSlices,
+                         options.max_ops_per_cell / kSlices, options, static_cast<uint64_t>(i)));
             totals[which].Add(std::move(slice));
           }
         }
-        for (int k = 0; k < 2; ++k) {
+        for (size_t k = 0; k < n; ++k) {
           CellResult cell = Summarize(*targets[k], w, threads, d, totals[k]);
           if (sink.on_cell) sink.on_cell(cell);
         }

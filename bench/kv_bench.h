@@ -1,13 +1,15 @@
-// The runner of `tenantdb bench`: every cell of workloads x client threads x durability, run
-// against tenantdb and, right after it with the same RocksDB options and data, against RocksDB
-// used directly (bench/rocksdb_peer.h), plus the disk's fsync latency (bench/fsync_probe.h).
+// The runner of `tenantdb bench`: every cell of key-value workloads x client threads x
+// durability, run against each system of BenchOptions::systems in turn (tenantdb raw,
+// tenantdb through a tenant handle, and RocksDB used directly with the same options and
+// data: bench/tenantdb_target.h, bench/rocksdb_peer.h), then the tenant directory workloads
+// (bench/tenant_bench.h), plus the disk's fsync latency (bench/fsync_probe.h).
 //
-// Per durability, both stores are created in a fresh temporary directory under
-// BenchOptions::dir, preloaded with key_count keys and removed afterwards. In a cell the two
-// systems take turns, 4 times each in A B B A order for seconds/4 each, so that a change in
-// the machine's background load falls on both alike; a turn starts all its client threads
-// together and runs each until the turn's time has passed or it has done its share of
-// max_ops_per_cell operations. Every operation's latency is kept.
+// Per durability, every system's store is created in a fresh temporary directory under
+// BenchOptions::dir, preloaded with key_count keys and removed afterwards. In a cell the
+// systems take turns, 4 times each in A B C, C B A, A B C, C B A order for seconds/4 each, so
+// that a change in the machine's background load falls on all alike; a turn starts all its
+// client threads together and runs each until the turn's time has passed or it has done its
+// share of max_ops_per_cell operations. Every operation's latency is kept.
 #pragma once
 
 #include <cstdint>
@@ -22,8 +24,11 @@
 namespace tenantdb::bench {
 
 struct BenchOptions {
-  // Default: every workload, in the order of AllWorkloads().
-  std::vector<Workload> workloads = AllWorkloads();
+  // Default: every key-value workload, in the order of AllWorkloads(), then tenant_create
+  // (tenant_delete, which loads tenant_delete_keys keys three times, only when asked for).
+  std::vector<Workload> workloads = DefaultWorkloads();
+  // The systems the key-value workloads run against, in turn order. Default: all three.
+  std::vector<System> systems = {System::kTenantdb, System::kTenant, System::kRocksdb};
   // Client thread counts. Default: 1, 2, 32.
   std::vector<int> threads = {1, 2, 32};
   // Default: sync, then async.
@@ -40,6 +45,19 @@ struct BenchOptions {
   int hot_keys = 10;
   // Operations per cell at most, across its threads. Default: 5,000,000.
   int64_t max_ops_per_cell = 5'000'000;
+  // tenant_create: tenants created per thread count. Default: 10,000.
+  int64_t tenant_creates = 10'000;
+  // tenant_delete: keys of the big tenant. Default: 1,000,000.
+  int64_t tenant_delete_keys = 1'000'000;
+  // tenant_delete: seconds waited after a load for the after_window and after_prune phases.
+  // Default: the MVCC window (5 s) plus 1 s.
+  double tenant_delete_wait_s = 6.0;
+
+  static std::vector<Workload> DefaultWorkloads() {
+    std::vector<Workload> w = AllWorkloads();
+    w.push_back(Workload::kTenantCreate);
+    return w;
+  }
 };
 
 // Errors: invalid_argument naming the bad option.
@@ -47,7 +65,7 @@ Status ValidateOptions(const BenchOptions& options);
 
 struct CellResult {
   Workload workload = Workload::kPointGet;
-  std::string system;  // "tenantdb" | "rocksdb"
+  std::string system;  // "tenantdb" | "tenantdb-tenant" | "rocksdb"
   int threads = 1;
   Durability durability = Durability::kSync;
   int64_t ops = 0;
@@ -58,13 +76,26 @@ struct CellResult {
   int64_t retries = 0;  // transactions re-run after a conflict
 };
 
+// One tenant_delete figure (bench/tenant_bench.h).
+struct DeleteResult {
+  std::string phase;  // "after_load" | "after_window" | "after_prune"
+  Durability durability = Durability::kSync;
+  int64_t keys = 0;            // keys the deleted tenant held
+  int samples = 1;             // deletes measured; `seconds` is their median
+  double seconds = 0;          // one TenantDirectory::Delete, call to acknowledged commit
+  double since_load_s = 0;     // from the end of the phase's load to the delete's start
+  int64_t filler_commits = 0;  // commits run between the load and the delete
+};
+
 // What the run produces, in order; each callback is called as soon as its result exists.
 struct BenchSink {
   std::function<void(const FsyncProbeResult&)> on_fsync;
   std::function<void(const CellResult&)> on_cell;
+  std::function<void(const DeleteResult&)> on_delete;
 };
 
-// Runs one cell of `target` alone, in one turn of options.seconds. Errors: the first operation error of any thread, with context.
+// Runs one cell of `target` alone, in one turn of options.seconds. Errors: the first operation
+// error of any thread, with context.
 Result<CellResult> RunCell(Target& target, Workload workload, int threads, Durability durability,
                            const BenchOptions& options);
 

@@ -2,6 +2,7 @@
 
 #include <gtest/gtest.h>
 
+#include <map>
 #include <regex>
 #include <sstream>
 
@@ -28,8 +29,8 @@ TEST(LatencySamples, MergeKeepsEverySampleAndClamps) {
   a.Add(3000);
   b.Add(1000);
   b.Add(2000);
-  b.Add(-5);                   // clamped to 0
-  b.Add(int64_t{1} << 40);     // clamped to 2^32-1 ns
+  b.Add(-5);                // clamped to 0
+  b.Add(int64_t{1} << 40);  // clamped to 2^32-1 ns
   a.Merge(std::move(b));
   EXPECT_EQ(a.size(), 5u);
   EXPECT_EQ(b.size(), 0u);
@@ -39,8 +40,24 @@ TEST(LatencySamples, MergeKeepsEverySampleAndClamps) {
 }
 
 TEST(Workload, NamesRoundTripAndKeysSortByIndex) {
-  for (Workload w : AllWorkloads()) EXPECT_EQ(ParseWorkload(WorkloadName(w)), w);
+  for (Workload w : AllWorkloads()) {
+    EXPECT_EQ(ParseWorkload(WorkloadName(w)), w);
+    EXPECT_TRUE(IsKvWorkload(w));
+  }
+  for (Workload w : TenantWorkloads()) {
+    EXPECT_EQ(ParseWorkload(WorkloadName(w)), w);
+    EXPECT_FALSE(IsKvWorkload(w));
+  }
+  EXPECT_EQ(ParseWorkload("tenant_create"), Workload::kTenantCreate);
+  EXPECT_EQ(ParseWorkload("tenant_delete"), Workload::kTenantDelete);
   EXPECT_FALSE(ParseWorkload("nope"));
+  for (System sys : {System::kTenantdb, System::kTenant, System::kRocksdb}) {
+    EXPECT_EQ(ParseSystem(SystemName(sys)), sys);
+  }
+  EXPECT_EQ(SystemName(System::kTenant), "tenantdb-tenant");
+  EXPECT_EQ(ParseSystem("tenant"), System::kTenant);
+  EXPECT_EQ(ParseSystem("raw"), System::kTenantdb);
+  EXPECT_FALSE(ParseSystem("nope"));
   char a[kKeyBufferSize], b[kKeyBufferSize];
   EXPECT_EQ(KeyOf(42, a), "bench/k00000042");
   EXPECT_LT(KeyOf(99, a), KeyOf(100, b));
@@ -61,6 +78,23 @@ TEST(Options, RejectsBadValues) {
   o = BenchOptions();
   o.key_count = 50;  // fewer than one range
   EXPECT_EQ(ValidateOptions(o).code(), ErrorCode::kInvalidArgument);
+  o = BenchOptions();
+  o.systems = {System::kTenant, System::kTenant};
+  EXPECT_EQ(ValidateOptions(o).code(), ErrorCode::kInvalidArgument);
+  o.systems = {};
+  EXPECT_EQ(ValidateOptions(o).code(), ErrorCode::kInvalidArgument);
+  o.workloads = {Workload::kTenantCreate};  // no key-value workload: no system needed
+  EXPECT_TRUE(ValidateOptions(o).ok());
+  o.tenant_creates = 0;
+  EXPECT_EQ(ValidateOptions(o).code(), ErrorCode::kInvalidArgument);
+  o = BenchOptions();
+  o.tenant_delete_keys = 5;
+  EXPECT_EQ(ValidateOptions(o).code(), ErrorCode::kInvalidArgument);
+  // The default runs every key-value workload and tenant_create, not tenant_delete.
+  o = BenchOptions();
+  EXPECT_EQ(o.workloads.size(), AllWorkloads().size() + 1);
+  EXPECT_EQ(o.workloads.back(), Workload::kTenantCreate);
+  EXPECT_EQ(o.systems.size(), 3u);
 }
 
 CellResult Cell(Workload w, std::string system, int threads, double rate, int64_t retries = 0) {
@@ -76,8 +110,10 @@ CellResult Cell(Workload w, std::string system, int threads, double rate, int64_
 
 TEST(Targets, JudgedOnTheFiguresGiven) {
   std::vector<CellResult> cells = {
-      Cell(Workload::kPointGet, "tenantdb", 1, 80), Cell(Workload::kPointGet, "rocksdb", 1, 100),
-      Cell(Workload::kPointGet, "tenantdb", 2, 60), Cell(Workload::kPointGet, "rocksdb", 2, 100),
+      Cell(Workload::kPointGet, "tenantdb", 1, 80),
+      Cell(Workload::kPointGet, "rocksdb", 1, 100),
+      Cell(Workload::kPointGet, "tenantdb", 2, 60),
+      Cell(Workload::kPointGet, "rocksdb", 2, 100),
       Cell(Workload::kBlindWrite, "tenantdb", 1, 5000),
       Cell(Workload::kBlindWrite, "tenantdb", 32, 60000),
       Cell(Workload::kHotCounter, "tenantdb", 1, 4900),
@@ -85,7 +121,7 @@ TEST(Targets, JudgedOnTheFiguresGiven) {
   };
   FsyncProbeResult fsync{100, 100, 400};
   std::vector<TargetCheck> checks = CheckTargets(cells, fsync);
-  ASSERT_EQ(checks.size(), 7u);
+  ASSERT_EQ(checks.size(), 15u);
   EXPECT_EQ(checks[0].met, false);  // point_get: 0.80 at 1 thread, 0.60 at 2
   EXPECT_NE(checks[0].detail.find("lowest 0.60"), std::string::npos) << checks[0].detail;
   EXPECT_EQ(checks[1].met, std::nullopt);  // range_read not run
@@ -94,6 +130,61 @@ TEST(Targets, JudgedOnTheFiguresGiven) {
   EXPECT_EQ(checks[4].met, false);         // p50 200 us vs fsync 100 us: 2.0x
   EXPECT_EQ(checks[5].met, false);         // 3 retries
   EXPECT_EQ(checks[6].met, false);         // 30,000 / 60,000 = 0.5 at 32 threads
+  for (size_t i = 7; i < checks.size(); ++i) EXPECT_EQ(checks[i].met, std::nullopt) << i;
+}
+
+DeleteResult Delete(std::string phase, int64_t keys, double ms) {
+  DeleteResult r;
+  r.phase = std::move(phase);
+  r.keys = keys;
+  r.samples = keys == 10 ? 5 : 1;
+  r.seconds = ms / 1e3;
+  return r;
+}
+
+TEST(Targets, TenantRatiosAndDeletes) {
+  std::vector<CellResult> cells = {
+      Cell(Workload::kPointGet, "tenantdb", 1, 100),
+      Cell(Workload::kPointGet, "tenantdb-tenant", 1, 95),
+      Cell(Workload::kBlindWrite, "tenantdb", 1, 100),
+      Cell(Workload::kBlindWrite, "tenantdb-tenant", 1, 80),
+      Cell(Workload::kBlindWrite, "tenantdb", 2, 100),
+      Cell(Workload::kBlindWrite, "tenantdb-tenant", 2, 95),
+  };
+  std::vector<DeleteResult> deletes = {
+      Delete("after_load", 1'000'000, 300),   Delete("after_load", 10, 2),
+      Delete("after_window", 1'000'000, 2.5), Delete("after_window", 10, 2),  // 1.25x
+      Delete("after_prune", 1'000'000, 2.9),  Delete("after_prune", 10, 1),   // +1.9 ms, 2.9x
+  };
+  std::vector<TargetCheck> checks = CheckTargets(cells, std::nullopt, deletes);
+  ASSERT_EQ(checks.size(), 15u);
+  EXPECT_EQ(checks[7].met, true) << checks[7].detail;   // point_get 0.95
+  EXPECT_EQ(checks[8].met, std::nullopt);               // range_read not run
+  EXPECT_EQ(checks[9].met, false) << checks[9].detail;  // blind_write 0.80 at 1 thread
+  EXPECT_NE(checks[9].detail.find("lowest 0.80"), std::string::npos) << checks[9].detail;
+  EXPECT_EQ(checks[12].met, false) << checks[12].detail;  // 150x
+  EXPECT_EQ(checks[13].met, true) << checks[13].detail;
+  EXPECT_EQ(checks[14].met, false) << checks[14].detail;
+}
+
+TEST(TablePrinter, OneRowPerCellWithEverySystemAndBothRatios) {
+  std::ostringstream out;
+  TablePrinter table(out, {System::kTenantdb, System::kTenant, System::kRocksdb});
+  table.OnCell(Cell(Workload::kPointGet, "tenantdb", 1, 800));
+  table.OnCell(Cell(Workload::kPointGet, "tenantdb-tenant", 1, 760));
+  EXPECT_EQ(out.str().find("point_get"), std::string::npos) << "row printed before rocksdb";
+  table.OnCell(Cell(Workload::kPointGet, "rocksdb", 1, 1000));
+  CellResult create = Cell(Workload::kTenantCreate, "tenantdb-tenant", 2, 3000, 17);
+  create.ops = 10'000;
+  table.OnCell(create);
+  table.OnDelete(Delete("after_prune", 1'000'000, 1.5));
+  const std::string text = out.str();
+  EXPECT_NE(text.find("ten/raw"), std::string::npos) << text;
+  EXPECT_NE(text.find("|  0.80 |    0.95"), std::string::npos) << text;
+  EXPECT_NE(text.find("tenant_create"), std::string::npos) << text;
+  EXPECT_NE(text.find("3,000 tenants/s"), std::string::npos) << text;
+  EXPECT_NE(text.find("17 retries"), std::string::npos) << text;
+  EXPECT_NE(text.find("1,000,000 keys:      1.50 ms"), std::string::npos) << text;
 }
 
 TEST(RunBench, SmokeRunPrintsOneJsonObjectPerCell) {
@@ -102,8 +193,11 @@ TEST(RunBench, SmokeRunPrintsOneJsonObjectPerCell) {
   o.durabilities = {Durability::kSync, Durability::kAsync};
   o.seconds = 0.1;
   o.key_count = 2000;
+  o.tenant_creates = 40;
   std::vector<std::string> lines;
   int fsyncs = 0;
+  int creates = 0;
+  std::map<std::string, int> systems;
   BenchSink sink;
   sink.on_fsync = [&](const FsyncProbeResult& f) {
     ++fsyncs;
@@ -114,21 +208,75 @@ TEST(RunBench, SmokeRunPrintsOneJsonObjectPerCell) {
     EXPECT_GT(c.ops, 0) << JsonLine(c);
     EXPECT_GT(c.p99_us, 0) << JsonLine(c);
     EXPECT_GE(c.p99_us, c.p50_us) << JsonLine(c);
-    if (c.workload == Workload::kHotCounter && c.system == "tenantdb") {
+    if (c.workload == Workload::kHotCounter && c.system != "rocksdb") {
       EXPECT_EQ(c.retries, 0);
     }
+    if (c.workload == Workload::kTenantCreate) {
+      EXPECT_EQ(c.system, "tenantdb-tenant");
+      EXPECT_EQ(c.ops, 40);
+      ++creates;
+    }
+    ++systems[c.system];
     lines.push_back(JsonLine(c));
   };
   Status s = RunBench(o, sink);
   ASSERT_TRUE(s.ok()) << s.ToString();
   EXPECT_EQ(fsyncs, 1);
-  // 5 workloads x 2 thread counts x 2 durabilities x 2 systems, plus the disk.
-  ASSERT_EQ(lines.size(), 5u * 2 * 2 * 2 + 1);
+  // 5 workloads x 2 thread counts x 2 durabilities x 3 systems, tenant_create per thread
+  // count and durability, plus the disk.
+  ASSERT_EQ(lines.size(), 5u * 2 * 2 * 3 + 2 * 2 + 1);
+  EXPECT_EQ(creates, 4);
+  EXPECT_EQ(systems["tenantdb"], 20);
+  EXPECT_EQ(systems["tenantdb-tenant"], 24);
+  EXPECT_EQ(systems["rocksdb"], 20);
   const std::regex object(
-      R"re(^\{"workload":"[a-z_]+","system":"(tenantdb|rocksdb|disk)","threads":[0-9]+,)re"
+      R"re(^\{"workload":"[a-z_]+","system":"(tenantdb|tenantdb-tenant|rocksdb|disk)",)re"
+      R"re("threads":[0-9]+,)re"
       R"re("durability":"(sync|async)","ops":[0-9]+,"seconds":[0-9.]+,"ops_per_s":[0-9.]+,)re"
       R"re("p50_us":[0-9.]+,"p99_us":[0-9.]+,"retries":[0-9]+\}$)re");
   for (const std::string& line : lines) EXPECT_TRUE(std::regex_match(line, object)) << line;
+}
+
+TEST(RunBench, TenantDeleteReportsEveryPhase) {
+  BenchOptions o;
+  o.workloads = {Workload::kTenantDelete};
+  o.systems = {};  // not needed without a key-value workload
+  o.durabilities = {Durability::kAsync};
+  o.tenant_delete_keys = 2000;
+  o.tenant_delete_wait_s = 0.1;
+  std::vector<DeleteResult> results;
+  std::vector<std::string> lines;
+  BenchSink sink;
+  sink.on_cell = [&](const CellResult& c) { ADD_FAILURE() << JsonLine(c); };
+  sink.on_delete = [&](const DeleteResult& r) {
+    results.push_back(r);
+    lines.push_back(DeleteJsonLine(r));
+  };
+  Status s = RunBench(o, sink);
+  ASSERT_TRUE(s.ok()) << s.ToString();
+  ASSERT_EQ(results.size(), 6u);
+  const char* phases[] = {"after_load", "after_window", "after_prune"};
+  for (size_t i = 0; i < results.size(); ++i) {
+    const DeleteResult& r = results[i];
+    EXPECT_EQ(r.phase, phases[i / 2]);
+    EXPECT_EQ(r.keys, i % 2 == 0 ? 2000 : 10);
+    EXPECT_EQ(r.samples, i % 2 == 0 ? 1 : 5);
+    EXPECT_GT(r.seconds, 0);
+    EXPECT_EQ(r.filler_commits, i / 2 == 2 ? 2 * (2000 + 50) + 10'000 : 0);
+    if (i / 2 > 0) {
+      EXPECT_GE(r.since_load_s, 0.1);
+    }
+  }
+  const std::regex object(
+      R"re(^\{"workload":"tenant_delete","system":"tenantdb-tenant","durability":"async",)re"
+      R"re("phase":"after_(load|window|prune)","keys":[0-9]+,"samples":[0-9]+,)re"
+      R"re("seconds":[0-9.]+,"since_load_s":[0-9.]+,"filler_commits":[0-9]+\}$)re");
+  for (const std::string& line : lines) EXPECT_TRUE(std::regex_match(line, object)) << line;
+  std::vector<TargetCheck> checks = CheckTargets({}, std::nullopt, results);
+  for (size_t i = 12; i < 15; ++i) {
+    EXPECT_NE(checks[i].met, std::nullopt) << checks[i].name;
+    EXPECT_NE(checks[i].detail.find("2,000 keys"), std::string::npos) << checks[i].detail;
+  }
 }
 
 }  // namespace

@@ -55,8 +55,12 @@ class RocksdbClient final : public Client {
         IncrementPrefix(value_);
         return Put(op.key, value_);
       }
+      case Workload::kTenantCreate:
+      case Workload::kTenantDelete:
+        break;
     }
-    return Error(ErrorCode::kInvalidArgument, "unknown workload");
+    return Error(ErrorCode::kInvalidArgument,
+                 fmt::format("{} is not a key-value workload", WorkloadName(w)));
   }
 
  private:

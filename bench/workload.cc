@@ -8,12 +8,14 @@ namespace tenantdb::bench {
 
 namespace {
 
-constexpr std::array<std::pair<Workload, std::string_view>, 5> kNames = {{
+constexpr std::array<std::pair<Workload, std::string_view>, 7> kNames = {{
     {Workload::kPointGet, "point_get"},
     {Workload::kRangeRead, "range_read"},
     {Workload::kBlindWrite, "blind_write"},
     {Workload::kReadModifyWrite, "read_modify_write"},
     {Workload::kHotCounter, "hot_counter"},
+    {Workload::kTenantCreate, "tenant_create"},
+    {Workload::kTenantDelete, "tenant_delete"},
 }};
 
 }  // namespace
@@ -35,10 +37,40 @@ std::optional<Workload> ParseWorkload(std::string_view name) {
 const std::vector<Workload>& AllWorkloads() {
   static const std::vector<Workload> all = [] {
     std::vector<Workload> v;
-    for (const auto& entry : kNames) v.push_back(entry.first);
+    for (const auto& entry : kNames) {
+      if (IsKvWorkload(entry.first)) v.push_back(entry.first);
+    }
     return v;
   }();
   return all;
+}
+
+const std::vector<Workload>& TenantWorkloads() {
+  static const std::vector<Workload> all = {Workload::kTenantCreate, Workload::kTenantDelete};
+  return all;
+}
+
+bool IsKvWorkload(Workload w) {
+  return w != Workload::kTenantCreate && w != Workload::kTenantDelete;
+}
+
+std::string_view SystemName(System s) {
+  switch (s) {
+    case System::kTenantdb:
+      return "tenantdb";
+    case System::kTenant:
+      return "tenantdb-tenant";
+    case System::kRocksdb:
+      return "rocksdb";
+  }
+  return "unknown";
+}
+
+std::optional<System> ParseSystem(std::string_view name) {
+  if (name == "tenantdb" || name == "raw") return System::kTenantdb;
+  if (name == "tenantdb-tenant" || name == "tenant") return System::kTenant;
+  if (name == "rocksdb") return System::kRocksdb;
+  return std::nullopt;
 }
 
 std::string_view DurabilityName(Durability d) { return d == Durability::kSync ? "sync" : "async"; }

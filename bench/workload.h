@@ -1,5 +1,6 @@
-// The key-value workloads of `tenantdb bench`, and the interface each system under test
-// implements to run them (tenantdb, and RocksDB used directly as the peer).
+// The workloads of `tenantdb bench`, and the interface each system under test implements to
+// run the key-value ones (tenantdb raw, tenantdb through a tenant handle, and RocksDB used
+// directly as the peer).
 //
 // Data: keys "bench/k" + 8 decimal digits for 0 <= i < key_count, each with a value of
 // value_size bytes, loaded before the first cell; hot counters "bench/counter/" + 2 digits.
@@ -23,13 +24,20 @@ enum class Workload {
   kBlindWrite,       // write one random key (no read), durably per the cell's durability
   kReadModifyWrite,  // read one random key and write it back changed, in one transaction
   kHotCounter,       // increment one of hot_keys counters (tenantdb: atomic add)
+  // Tenant directory workloads (bench/tenant_bench.h), run on tenantdb alone:
+  kTenantCreate,  // TenantDirectory::Create of tenant_creates new tenants
+  kTenantDelete,  // TenantDirectory::Delete of a tenant of tenant_delete_keys keys vs 10 keys
 };
 
 // Names as written on the command line and in the output: point_get, range_read,
-// blind_write, read_modify_write, hot_counter.
+// blind_write, read_modify_write, hot_counter, tenant_create, tenant_delete.
 std::string_view WorkloadName(Workload w);
 std::optional<Workload> ParseWorkload(std::string_view name);
+// The five key-value workloads, in order (the ones a Target runs).
 const std::vector<Workload>& AllWorkloads();
+// The tenant directory workloads: tenant_create, tenant_delete.
+const std::vector<Workload>& TenantWorkloads();
+bool IsKvWorkload(Workload w);
 std::string_view DurabilityName(Durability d);  // "sync" | "async"
 
 // One operation's arguments. Views into the calling thread's buffers, valid for the call.
@@ -48,6 +56,17 @@ class Client {
   // Errors: the system's error, or internal_error when a read does not find the data loaded.
   virtual Status Do(Workload w, const Op& op, int64_t* retries) = 0;
 };
+
+// The systems the key-value workloads run against.
+enum class System {
+  kTenantdb,  // "tenantdb": raw Database transactions (no tenant)
+  kTenant,    // "tenantdb-tenant": TenantTransactions through a Tenant handle of one tenant
+  kRocksdb,   // "rocksdb": RocksDB used directly
+};
+// "tenantdb", "tenantdb-tenant", "rocksdb" (the names in the output).
+std::string_view SystemName(System s);
+// Accepts the names above and the short forms "raw" (tenantdb) and "tenant".
+std::optional<System> ParseSystem(std::string_view name);
 
 // A system under test, open on a store of its own. Thread-safe: NewClient from any thread.
 class Target {

@@ -11,15 +11,25 @@ namespace tenantdb::cli {
 void AddBenchCommand(CLI::App& app, BenchCommand& command) {
   std::vector<std::string> names;
   for (bench::Workload w : bench::AllWorkloads()) names.emplace_back(bench::WorkloadName(w));
+  for (bench::Workload w : bench::TenantWorkloads()) names.emplace_back(bench::WorkloadName(w));
   CLI::App* b = app.add_subcommand(
       "bench",
-      "Run the key-value workloads against tenantdb and RocksDB used directly (same options)");
+      "Run the key-value workloads against tenantdb (raw and through a tenant) and RocksDB "
+      "used directly (same options), and the tenant directory workloads");
   b->add_option("--workload", command.workloads,
-                fmt::format("Workloads to run, comma-separated or repeated (default: all): {}",
+                fmt::format("Workloads to run, comma-separated or repeated (default: all but "
+                            "tenant_delete): {}",
                             fmt::join(names, ", ")))
       ->delimiter(',')
       ->check(CLI::IsMember(names))
       ->type_name("NAME");
+  b->add_option("--systems", command.systems,
+                "Systems the key-value workloads run against: tenantdb (raw transactions), "
+                "tenant (through a tenant handle), rocksdb")
+      ->delimiter(',')
+      ->check(CLI::IsMember({"tenantdb", "raw", "tenant", "tenantdb-tenant", "rocksdb"}))
+      ->capture_default_str()
+      ->type_name("S,...");
   b->add_option("--threads", command.threads, "Client thread counts, comma-separated")
       ->delimiter(',')
       ->check(CLI::Range(1, 1024))
@@ -43,14 +53,29 @@ void AddBenchCommand(CLI::App& app, BenchCommand& command) {
       ->check(CLI::Range(int64_t{100}, int64_t{100'000'000}))
       ->capture_default_str()
       ->type_name("N");
+  b->add_option("--tenants", command.tenants, "tenant_create: tenants created per thread count")
+      ->check(CLI::Range(int64_t{1}, int64_t{10'000'000}))
+      ->capture_default_str()
+      ->type_name("N");
+  b->add_option("--delete-keys", command.delete_keys,
+                "tenant_delete: keys in the big tenant (deleted vs tenants of 10 keys)")
+      ->check(CLI::Range(int64_t{10}, int64_t{100'000'000}))
+      ->capture_default_str()
+      ->type_name("N");
   b->footer(
-      "Each cell (workload x threads x durability) runs tenantdb and RocksDB (with\n"
-      "kv::LocalRocksOptions()) in turns, 4 each; ratio = tenantdb ops/s / RocksDB ops/s.\n"
+      "Each key-value cell (workload x threads x durability) runs the systems in turns, 4\n"
+      "each: tenantdb (raw), tenantdb-tenant (the same keys in one tenant, through a Tenant\n"
+      "handle) and RocksDB (with kv::LocalRocksOptions()); ratio = tenantdb / RocksDB ops/s,\n"
+      "ten/raw = tenantdb-tenant / tenantdb ops/s.\n"
+      "tenant_create creates --tenants tenants per thread count; tenant_delete (not run by\n"
+      "default: it loads --delete-keys keys three times and waits past the 5 s MVCC window)\n"
+      "times deleting that tenant vs tenants of 10 keys.\n"
       "The disk's fsync latency (4 KiB append + fdatasync) is measured in the same\n"
       "directory, right before the first durable write cell.\n"
       "--json prints one object per line: {\"workload\",\"system\",\"threads\",\"durability\",\n"
-      "\"ops\",\"seconds\",\"ops_per_s\",\"p50_us\",\"p99_us\",\"retries\"}. See "
-      "docs/BENCHMARKS.md.");
+      "\"ops\",\"seconds\",\"ops_per_s\",\"p50_us\",\"p99_us\",\"retries\"}; tenant_delete:\n"
+      "{\"workload\",\"system\",\"durability\",\"phase\",\"keys\",\"samples\",\"seconds\",\n"
+      "\"since_load_s\",\"filler_commits\"}. See docs/BENCHMARKS.md.");
   b->callback([&command] { command.requested = true; });
 }
 
@@ -65,6 +90,17 @@ Outcome RunBenchCommand(const BenchCommand& command, const GlobalOptions& global
       options.workloads.push_back(*w);
     }
   }
+  options.systems.clear();
+  for (const std::string& name : command.systems) {
+    std::optional<bench::System> system = bench::ParseSystem(name);
+    if (!system) return Outcome::Usage(fmt::format("--systems: unknown system '{}'", name));
+    for (bench::System seen : options.systems) {
+      if (seen == *system) {
+        return Outcome::Usage(fmt::format("--systems: {} given twice", name));
+      }
+    }
+    options.systems.push_back(*system);
+  }
   options.threads = command.threads;
   options.durabilities.clear();
   for (const std::string& d : command.durabilities) {
@@ -73,11 +109,14 @@ Outcome RunBenchCommand(const BenchCommand& command, const GlobalOptions& global
   options.seconds = command.seconds;
   options.dir = command.dir;
   options.key_count = command.keys;
+  options.tenant_creates = command.tenants;
+  options.tenant_delete_keys = command.delete_keys;
   if (Status s = bench::ValidateOptions(options); !s.ok()) return Outcome::Failed(s);
 
   std::vector<bench::CellResult> cells;
+  std::vector<bench::DeleteResult> deletes;
   std::optional<bench::FsyncProbeResult> fsync;
-  bench::TablePrinter table(out);
+  bench::TablePrinter table(out, options.systems);
   bench::BenchSink sink;
   sink.on_fsync = [&](const bench::FsyncProbeResult& f) {
     fsync = f;
@@ -95,9 +134,17 @@ Outcome RunBenchCommand(const BenchCommand& command, const GlobalOptions& global
       table.OnCell(c);
     }
   };
+  sink.on_delete = [&](const bench::DeleteResult& r) {
+    deletes.push_back(r);
+    if (global.json) {
+      out << bench::DeleteJsonLine(r) << std::endl;
+    } else {
+      table.OnDelete(r);
+    }
+  };
   Status s = bench::RunBench(options, sink);
   if (!s.ok()) return Outcome::Failed(s);
-  if (!global.json) bench::PrintTargets(bench::CheckTargets(cells, fsync), out);
+  if (!global.json) bench::PrintTargets(bench::CheckTargets(cells, fsync, deletes), out);
   return Outcome::Ok();
 }
 
