@@ -394,6 +394,16 @@ void LocalEngine::CommitGroup(const std::vector<Writer*>& group) {
   for (Writer* w : group) {
     for (const Mutation& m : w->request->mutations) any_atomic |= IsAtomicOp(m.type);
   }
+  // Forget write versions older than any read version that may still commit, at least once per
+  // MVCC window: after a bulk load the resolver would otherwise hold every loaded key until as
+  // many commits again had passed, and a clear_range over them (a tenant delete) would pay to
+  // erase them. Decided by versions only, like every resolver decision.
+  Version first = std::max(last_version_ + 1, static_cast<Version>(clock_->NowMicros()));
+  if (first - last_prune_version_ > kMaxReadVersionLag && resolver_.size() > 1) {
+    resolver_.Prune(first - kMaxReadVersionLag);
+    last_prune_version_ = first;
+    commits_since_prune_ = 0;
+  }
   GroupOverlay overlay;
   rocksdb::WriteBatch batch;
   std::vector<Writer*> accepted;
@@ -450,6 +460,7 @@ void LocalEngine::CommitGroup(const std::vector<Writer*>& group) {
   // amortized O(1) work per commit, holding between 5 and about 10 s of writes.
   if (commits_since_prune_ >= std::max<uint64_t>(kPruneEvery, resolver_.size())) {
     resolver_.Prune(version - kMaxReadVersionLag);
+    last_prune_version_ = version;
     commits_since_prune_ = 0;
   }
   FireWatches(accepted);

@@ -93,6 +93,7 @@ class LocalEngine final : public Engine {
   Resolver resolver_;
   Version last_version_;
   uint64_t commits_since_prune_ = 0;
+  Version last_prune_version_ = 0;
   Status failed_;  // sticky: set when a write fails; the store must then be reopened
 
   // Per-thread copies of the newest view (see BeginRead), indexed by a small per-thread
