@@ -73,7 +73,11 @@ Result<int64_t> DecodeId(std::string_view value) {
   return Element<int64_t>(t, 0, "tenant id");
 }
 
-std::string DataPrefix(int64_t id) { return "\xfe" + Tuple::Of(id).Pack(); }
+std::string DataPrefix(int64_t id) {
+  std::string prefix(1, '\xfe');
+  prefix += Tuple::Of(id).Pack();
+  return prefix;
+}
 
 std::string EncodeEntry(const TenantInfo& info) {
   return Tuple::Of(static_cast<int64_t>(info.state), info.created_micros, info.quota.storage_bytes,
