@@ -133,8 +133,9 @@ class Transaction {
 
   // Forgets all reads and writes; the next read takes a new read version.
   void Reset();
-  // The retry step of a retry loop: for a retryable `error` sleeps with exponential backoff,
-  // resets and returns OK; otherwise returns `error` unchanged.
+  // The retry step of a hand-written retry loop: for a retryable `error` resets and returns
+  // OK; otherwise returns `error` unchanged. It does not sleep: Database::Run (and
+  // Database::RetryStep) add the exponential backoff.
   Status OnError(const Status& error);
 
  private:
