@@ -91,6 +91,7 @@ class FaultWritableFile final : public rocksdb::FSWritableFileOwnerWrapper {
       }
       return injected;
     }
+    fs_->WaitForAppendHold(name_);
     IOStatus s = append(data);
     if (s.ok()) {
       size_ += data.size();
@@ -111,7 +112,8 @@ class FaultWritableFile final : public rocksdb::FSWritableFileOwnerWrapper {
 
   FaultInjectionFs* fs_;
   std::string name_;
-  uint64_t size_;
+  // Atomic: RocksDB syncs the log (SyncWAL) while the next commit group appends to it.
+  std::atomic<uint64_t> size_;
 };
 
 FaultInjectionFs::FaultInjectionFs(std::shared_ptr<rocksdb::FileSystem> base)
@@ -204,6 +206,26 @@ void FaultInjectionFs::WaitForSyncHold(const std::string& name) {
   ++waiting_syncs_;
   hold_cv_.wait_for(l, kMaxHold, [&] { return !hold_syncs_; });
   --waiting_syncs_;
+}
+
+void FaultInjectionFs::HoldWalAppends(bool hold) {
+  std::lock_guard<std::mutex> l(mu_);
+  hold_appends_ = hold;
+  if (!hold) hold_cv_.notify_all();
+}
+
+int FaultInjectionFs::WaitingWalAppends() const {
+  std::lock_guard<std::mutex> l(mu_);
+  return waiting_appends_;
+}
+
+void FaultInjectionFs::WaitForAppendHold(const std::string& name) {
+  if (!IsWal(name)) return;
+  std::unique_lock<std::mutex> l(mu_);
+  if (!hold_appends_) return;
+  ++waiting_appends_;
+  hold_cv_.wait_for(l, kMaxHold, [&] { return !hold_appends_; });
+  --waiting_appends_;
 }
 
 void FaultInjectionFs::Appended(const std::string& name, uint64_t end) {

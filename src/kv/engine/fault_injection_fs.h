@@ -1,8 +1,8 @@
 // A rocksdb::FileSystem for tests that fails the way a disk fails: it injects I/O errors and
 // "no space left" into writes and syncs, models power loss by dropping every byte that was
-// not synced, and can hold syncs of the write-ahead log so a test controls when a commit
-// group's fsync completes. Wraps another FileSystem (the operating system's by default); pass
-// it as LocalEngineOptions::file_system.
+// not synced, and can hold appends and syncs of the write-ahead log so a test controls when a
+// commit group is written and when its fsync completes. Wraps another FileSystem (the operating
+// system's by default); pass it as LocalEngineOptions::file_system.
 //
 // Model of power loss: each file written through this FileSystem has a size and a synced size
 // (its size at its last successful Sync/Fsync). SetActive(false) makes every later write,
@@ -63,6 +63,11 @@ class FaultInjectionFs final : public rocksdb::FileSystemWrapper {
   int WaitingWalSyncs() const;
   // Successful syncs of the write-ahead log so far.
   uint64_t WalSyncs() const;
+  // While held, an append to the write-ahead log waits until released (after it was checked
+  // against the injected fault, before writing).
+  void HoldWalAppends(bool hold);
+  // Appends waiting at the hold now.
+  int WaitingWalAppends() const;
 
   rocksdb::IOStatus NewWritableFile(const std::string& name, const rocksdb::FileOptions& options,
                                     std::unique_ptr<rocksdb::FSWritableFile>* result,
@@ -100,6 +105,7 @@ class FaultInjectionFs final : public rocksdb::FileSystemWrapper {
   rocksdb::IOStatus Inactive() const;
   rocksdb::IOStatus TruncateTarget(const std::string& name, uint64_t size);
   void WaitForSyncHold(const std::string& name);
+  void WaitForAppendHold(const std::string& name);
   void Appended(const std::string& name, uint64_t end);
   void Synced(const std::string& name, uint64_t size);
   void Truncated(const std::string& name, uint64_t size);
@@ -114,6 +120,8 @@ class FaultInjectionFs final : public rocksdb::FileSystemWrapper {
   int injected_ = 0;                        // GUARDED_BY(mu_)
   bool hold_syncs_ = false;                 // GUARDED_BY(mu_)
   int waiting_syncs_ = 0;                   // GUARDED_BY(mu_)
+  bool hold_appends_ = false;               // GUARDED_BY(mu_)
+  int waiting_appends_ = 0;                 // GUARDED_BY(mu_)
   uint64_t wal_syncs_ = 0;                  // GUARDED_BY(mu_)
   std::map<std::string, FileState> files_;  // GUARDED_BY(mu_)
 };

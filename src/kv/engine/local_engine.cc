@@ -23,6 +23,8 @@ constexpr char kMetaFamily[] = "meta";
 constexpr char kVersionKey[] = "version";
 constexpr size_t kMaxGroupSize = 512;
 constexpr uint64_t kPruneEvery = 1024;
+// How long a sync leader waits for commits being written to join its fsync.
+constexpr auto kMaxSyncWait = std::chrono::microseconds(200);
 // A read view older than this (in versions) is advanced before a transaction starts on it.
 constexpr Version kViewRefresh = 250'000;
 // Read views kept for SetReadVersion into the recent past.
@@ -65,12 +67,43 @@ struct LocalEngine::Store {
   rocksdb::ColumnFamilyHandle* meta() const { return handles[1]; }
 };
 
+// One committing thread's request. The thread waits on its own mutex and condition variable
+// (so waking one writer never contends with the others) until another thread gives it a stage
+// to lead or its outcome.
 struct LocalEngine::Writer {
+  enum State { kWaiting, kLeadWrite, kLeadSync, kDone };
+
   explicit Writer(CommitRequest* r) : request(r) {}
+
+  // Sets the state and wakes the writer's thread. Once the state is kDone the writer's thread
+  // may return and destroy it, so the caller must not touch it after this call.
+  void Set(State s) {
+    std::lock_guard<std::mutex> l(mu);
+    state = s;
+    cv.notify_one();
+  }
+  // Waits until another thread sets a state, and returns it (leaving kWaiting behind).
+  State Await() {
+    std::unique_lock<std::mutex> l(mu);
+    cv.wait(l, [&] { return state != kWaiting; });
+    State s = state;
+    state = kWaiting;
+    return s;
+  }
+
   CommitRequest* request;
   Result<CommitResult> result = Error(ErrorCode::kInternalError, "commit not processed");
-  bool done = false;
+  std::mutex mu;
   std::condition_variable cv;
+  State state = kWaiting;  // GUARDED_BY(mu)
+};
+
+// Commits written to the log (unsynced) as one batch, waiting for the fsync that makes them
+// durable, visible and acknowledged.
+struct LocalEngine::WrittenGroup {
+  std::vector<Writer*> writers;          // the group's accepted commits, in version order
+  Version version = 0;                   // the newest of their versions
+  std::shared_ptr<const ReadView> view;  // the store right after the batch
 };
 
 // The newest values written by the commit group so far, for atomic operations that read a
@@ -232,8 +265,9 @@ LocalEngine::LocalEngine(const LocalEngineOptions& options, std::shared_ptr<Stor
       last_version_(last_version),
       committed_(last_version) {
   view_slots_ = std::make_unique<ViewSlot[]>(kViewSlots);
-  write_options_.sync = options.durability == Durability::kSync && !options.in_memory;
-  PublishView(last_version);
+  sync_wal_ = options.durability == Durability::kSync && !options.in_memory;
+  write_options_.sync = false;  // the sync stage syncs the log once for every written group
+  PublishView(std::make_shared<LocalReadView>(store_, TakeSnapshot(store_), last_version));
 }
 
 LocalEngine::~LocalEngine() = default;
@@ -242,8 +276,7 @@ Version LocalEngine::NowVersion() {
   return std::max(CommittedVersion(), static_cast<Version>(clock_->NowMicros()));
 }
 
-void LocalEngine::PublishView(Version version) {
-  auto view = std::make_shared<LocalReadView>(store_, TakeSnapshot(store_), version);
+void LocalEngine::PublishView(std::shared_ptr<const ReadView> view) {
   std::lock_guard<std::mutex> l(view_mu_);
   view_ = view;
   view_seq_.fetch_add(1, std::memory_order_release);
@@ -356,39 +389,84 @@ size_t LocalEngine::QueuedCommits() {
   return queue_.size();
 }
 
+size_t LocalEngine::UnsyncedCommits() {
+  std::lock_guard<std::mutex> l(queue_mu_);
+  return unsynced_;
+}
+
 Result<CommitResult> LocalEngine::Commit(CommitRequest request) {
   Writer w(&request);
-  std::unique_lock<std::mutex> l(queue_mu_);
-  queue_.push_back(&w);
-  w.cv.wait(l, [&] { return w.done || queue_.front() == &w; });
-  if (w.done) return std::move(w.result);
-
-  // Leader: take everything queued so far.
-  std::vector<Writer*> group;
-  for (auto it = queue_.begin(); it != queue_.end() && group.size() < kMaxGroupSize; ++it) {
-    group.push_back(*it);
+  bool lead;
+  {
+    std::lock_guard<std::mutex> l(queue_mu_);
+    queue_.push_back(&w);
+    lead = queue_.size() == 1;  // else a write leader is at the head and hands on to us
   }
-  l.unlock();
-  CommitGroup(group);
-  l.lock();
-  for (Writer* g : group) {
-    queue_.pop_front();
-    if (g != &w) {
-      g->done = true;
-      g->cv.notify_one();
+  Writer::State state = lead ? Writer::kLeadWrite : w.Await();
+  if (state == Writer::kLeadWrite) {
+    // Write leader: take everything queued so far.
+    std::vector<Writer*> group;
+    Status failed;
+    {
+      std::lock_guard<std::mutex> l(queue_mu_);
+      for (auto it = queue_.begin(); it != queue_.end() && group.size() < kMaxGroupSize; ++it) {
+        group.push_back(*it);
+      }
+      failed = failed_;
     }
+    std::unique_ptr<WrittenGroup> written = WriteGroup(group, failed);
+    // Commits not written (conflicts, errors) are finished now; the written ones wait for
+    // their fsync. Decided before the group is handed to the sync stage, which may finish and
+    // free its writers at once.
+    std::vector<Writer*> finished;
+    for (size_t i = 0, j = 0; i < group.size(); ++i) {
+      if (written != nullptr && j < written->writers.size() && written->writers[j] == group[i]) {
+        ++j;
+      } else {
+        finished.push_back(group[i]);
+      }
+    }
+    Writer* next_writer = nullptr;
+    Writer* sync_leader = nullptr;
+    {
+      std::lock_guard<std::mutex> l(queue_mu_);
+      for (size_t i = 0; i < group.size(); ++i) queue_.pop_front();
+      if (!queue_.empty()) {
+        next_writer = queue_.front();
+      } else {
+        drained_cv_.notify_one();  // a sync leader may be waiting for this group
+      }
+      if (written != nullptr) {
+        unsynced_ += written->writers.size();
+        written_.push_back(std::move(written));
+        if (!syncing_ && written_.size() == 1) sync_leader = written_.front()->writers.front();
+      }
+    }
+    if (next_writer != nullptr) next_writer->Set(Writer::kLeadWrite);
+    if (sync_leader != nullptr && sync_leader != &w) sync_leader->Set(Writer::kLeadSync);
+    bool mine_finished = false;
+    for (Writer* f : finished) {
+      if (f == &w) {
+        mine_finished = true;
+      } else {
+        f->Set(Writer::kDone);
+      }
+    }
+    if (mine_finished) return std::move(w.result);
+    state = sync_leader == &w ? Writer::kLeadSync : w.Await();
   }
-  if (!queue_.empty()) queue_.front()->cv.notify_one();
+  if (state == Writer::kLeadSync) SyncGroups(&w);
   return std::move(w.result);
 }
 
-void LocalEngine::CommitGroup(const std::vector<Writer*>& group) {
-  if (!failed_.ok()) {
+std::unique_ptr<LocalEngine::WrittenGroup> LocalEngine::WriteGroup(
+    const std::vector<Writer*>& group, Status failed) {
+  if (!failed.ok()) {
     for (Writer* w : group) {
-      w->result = Error(ErrorCode::kStoreClosed, failed_.ToString())
+      w->result = Error(ErrorCode::kStoreClosed, failed.ToString())
                       .WithContext("the store failed earlier and must be reopened");
     }
-    return;
+    return nullptr;
   }
   bool any_atomic = false;
   for (Writer* w : group) {
@@ -406,7 +484,7 @@ void LocalEngine::CommitGroup(const std::vector<Writer*>& group) {
   }
   GroupOverlay overlay;
   rocksdb::WriteBatch batch;
-  std::vector<Writer*> accepted;
+  auto written = std::make_unique<WrittenGroup>();
   Version version = last_version_;
   for (Writer* w : group) {
     const CommitRequest& r = *w->request;
@@ -428,34 +506,39 @@ void LocalEngine::CommitGroup(const std::vector<Writer*>& group) {
       // commit, so the whole group fails rather than write part of a transaction.
       Status none = s.WithContext("not committed (nothing of the commit group was written)");
       for (Writer* g : group) g->result = none;
-      return;
+      return nullptr;
     }
     resolver_.Record(v, r.write_conflicts);
     version = v;
     w->result = CommitResult{v, 0};
-    accepted.push_back(w);
+    written->writers.push_back(w);
   }
-  if (accepted.empty()) return;
+  if (written->writers.empty()) return nullptr;
   last_version_ = version;
   batch.Put(store_->meta(), kVersionKey, BigEndian64(static_cast<uint64_t>(version)));
   rocksdb::Status ws = store_->db->Write(write_options_, &batch);
   if (!ws.ok()) {
-    // The write-ahead log may or may not hold the batch (a failed fsync can leave it in the
-    // file), so these commits' outcome is unknown until the store is reopened; then the whole
-    // batch is present or none of it. The code stays the cause (io_error, no_space, ...), and
-    // the store writes nothing more: a later batch synced behind this one would make it
-    // durable after it was reported failed.
-    failed_ = FromRocks(ws, fmt::format("writing commit versions {}..{}",
-                                        accepted.front()->result->version, version));
-    Status unknown = failed_.WithContext(
+    // The write-ahead log may or may not hold the batch (a failed write can leave part of it
+    // in the file, and RocksDB's recovery then keeps or drops it whole), so these commits'
+    // outcome is unknown until the store is reopened. The code stays the cause (io_error,
+    // no_space, ...), and the store writes nothing more: a later batch synced behind this one
+    // would make it durable after it was reported failed.
+    Status cause = FromRocks(ws, fmt::format("writing commit versions {}..{}",
+                                             written->writers.front()->result->version, version));
+    {
+      std::lock_guard<std::mutex> l(queue_mu_);
+      if (failed_.ok()) failed_ = cause;
+    }
+    Status unknown = cause.WithContext(
         "commit outcome unknown until the store is reopened (then wholly present or wholly "
         "absent)");
-    for (Writer* w : accepted) w->result = unknown;
-    return;
+    for (Writer* w : written->writers) w->result = unknown;
+    return nullptr;
   }
-  PublishView(version);
-  committed_.store(version, std::memory_order_release);
-  commits_since_prune_ += accepted.size();
+  // The group's read view, taken before the next group writes; published after the fsync.
+  written->version = version;
+  written->view = std::make_shared<LocalReadView>(store_, TakeSnapshot(store_), version);
+  commits_since_prune_ += written->writers.size();
   // Pruning walks every boundary, so it waits for as many commits as there are boundaries:
   // amortized O(1) work per commit, holding between 5 and about 10 s of writes.
   if (commits_since_prune_ >= std::max<uint64_t>(kPruneEvery, resolver_.size())) {
@@ -463,7 +546,81 @@ void LocalEngine::CommitGroup(const std::vector<Writer*>& group) {
     last_prune_version_ = version;
     commits_since_prune_ = 0;
   }
-  FireWatches(accepted);
+  return written;
+}
+
+void LocalEngine::SyncGroups(Writer* self) {
+  std::vector<std::unique_ptr<WrittenGroup>> groups;
+  Status failed;
+  {
+    std::unique_lock<std::mutex> l(queue_mu_);
+    syncing_ = true;
+    if (sync_wal_ && !queue_.empty()) {
+      // Commits are being written right now (typically the ones the previous sync just
+      // acknowledged, back with their next transaction): let them join this fsync rather than
+      // wait a whole fsync for the next one. Bounded, and never when nothing is queued.
+      drained_cv_.wait_until(l, std::chrono::steady_clock::now() + kMaxSyncWait,
+                             [&] { return queue_.empty(); });
+    }
+    for (auto& g : written_) groups.push_back(std::move(g));
+    written_.clear();
+    failed = failed_;
+  }
+  // Every group taken was written before this sync starts, so one fsync covers them all. After
+  // a failed sync nothing behind it may be acknowledged (the kernel may have dropped pages of
+  // the log that a later sync would not bring back); after a failed write RocksDB refuses to
+  // sync the log. Either way the groups still waiting have an unknown outcome.
+  Status s = failed;
+  if (s.ok() && sync_wal_) {
+    s = FromRocks(
+        store_->db->SyncWAL(),
+        fmt::format("syncing the log for commit versions {}..{}",
+                    groups.front()->writers.front()->result->version, groups.back()->version));
+    if (!s.ok()) {
+      // Sticky before anyone hears of it: no commit written from now on may be acknowledged.
+      std::lock_guard<std::mutex> l(queue_mu_);
+      if (failed_.ok()) failed_ = s;
+    }
+  }
+  size_t commits = 0;
+  for (const auto& g : groups) commits += g->writers.size();
+  if (s.ok()) {
+    {
+      std::lock_guard<std::mutex> l(view_mu_);
+      for (const auto& g : groups) {
+        view_ = g->view;
+        recent_.push_back(g->view);
+        if (recent_.size() > kRecentViews) recent_.pop_front();
+      }
+      view_seq_.fetch_add(1, std::memory_order_release);
+    }
+    committed_.store(groups.back()->version, std::memory_order_release);
+    for (const auto& g : groups) FireWatches(*g);
+  } else {
+    // A failed fsync can still leave the batches in the log, and a later write was already
+    // appended behind them: every commit here is unknown until the store is reopened.
+    Status unknown = s.WithContext(
+        "commit outcome unknown until the store is reopened (then wholly present or wholly "
+        "absent)");
+    for (const auto& g : groups) {
+      for (Writer* w : g->writers) w->result = unknown;
+    }
+  }
+  // Acknowledge first, then hand the sync stage on, so the acknowledged clients' next
+  // commits can be written in time to join the next fsync.
+  for (const auto& g : groups) {
+    for (Writer* w : g->writers) {
+      if (w != self) w->Set(Writer::kDone);
+    }
+  }
+  Writer* next = nullptr;
+  {
+    std::lock_guard<std::mutex> l(queue_mu_);
+    syncing_ = false;
+    unsynced_ -= commits;
+    if (!written_.empty()) next = written_.front()->writers.front();
+  }
+  if (next != nullptr) next->Set(Writer::kLeadSync);
 }
 
 Status LocalEngine::ApplyMutations(const CommitRequest& request, Version version,
@@ -527,16 +684,15 @@ Status LocalEngine::ApplyMutations(const CommitRequest& request, Version version
   return Status::OK();
 }
 
-void LocalEngine::FireWatches(const std::vector<Writer*>& group) {
+void LocalEngine::FireWatches(const WrittenGroup& group) {
   if (watches_.size() == 0) return;
+  // Read at the group's own view: a later group may already be written but not yet durable.
   auto latest = [&](std::string_view key) -> std::optional<std::string> {
-    std::string v;
-    rocksdb::Status s = store_->db->Get(rocksdb::ReadOptions(), store_->data(),
-                                        rocksdb::Slice(key.data(), key.size()), &v);
-    if (!s.ok()) return std::nullopt;
-    return v;
+    Result<std::optional<std::string>> v = group.view->Get(key);
+    if (!v.ok()) return std::nullopt;
+    return std::move(*v);
   };
-  for (Writer* w : group) {
+  for (Writer* w : group.writers) {
     for (const Mutation& m : w->request->mutations) {
       if (m.type == MutationType::kClearRange) {
         watches_.Check(m.key, m.param, latest);
@@ -548,15 +704,9 @@ void LocalEngine::FireWatches(const std::vector<Writer*>& group) {
 }
 
 Status LocalEngine::AddWatch(WatchRequest request) {
-  return watches_.Add(
-      std::move(request), [&](std::string_view key) -> Result<std::optional<std::string>> {
-        std::string v;
-        rocksdb::Status s = store_->db->Get(rocksdb::ReadOptions(), store_->data(),
-                                            rocksdb::Slice(key.data(), key.size()), &v);
-        if (s.IsNotFound()) return std::optional<std::string>();
-        if (!s.ok()) return FromRocks(s, "reading a watched key");
-        return std::optional<std::string>(std::move(v));
-      });
+  // The newest published value: a written commit is not visible until its fsync.
+  return watches_.Add(std::move(request),
+                      [&](std::string_view key) { return NewestView()->Get(key); });
 }
 
 Result<int64_t> LocalEngine::EstimateSize(std::string_view begin, std::string_view end) {

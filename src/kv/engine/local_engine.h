@@ -6,10 +6,19 @@
 // after a restart. A read view is a RocksDB snapshot taken right after the write batch of a
 // commit group, shared by every transaction that starts while it is the newest.
 //
-// Group commit: a committing thread queues its request; the thread at the head of the queue
-// (the leader) takes every queued request, resolves them in order (each against the writes
-// of the ones before it), writes the survivors as one WriteBatch with one fsync, publishes
-// the new read view, and wakes the others. No extra thread sits on the commit path.
+// Group commit, in two pipelined stages; no extra thread sits on the commit path.
+//  1. Write: a committing thread queues its request; the thread at the head of the queue (the
+//     write leader) takes every queued request, resolves them in order (each against the
+//     writes of the ones before it), writes the survivors as one WriteBatch to the
+//     write-ahead log without syncing it, takes the group's read view (a snapshot), and hands
+//     the write stage to the next queued request at once.
+//  2. Sync: written groups wait, in version order, for one fsync of the log. The sync leader
+//     takes every group written so far, syncs the log once for all of them, publishes their
+//     read views in version order, and acknowledges their commits.
+// So the next group is resolved and written while the previous one's fsync runs. Nothing is
+// visible to a transaction (read views, watches, the committed version) before its fsync.
+// A failed write or sync fails its commits with "outcome unknown" and every later commit with
+// store_closed until the store is reopened.
 #pragma once
 
 #include <rocksdb/db.h>
@@ -60,24 +69,30 @@ class LocalEngine final : public Engine {
   Version NowVersion() override;
   Version CommittedVersion() const override { return committed_.load(std::memory_order_acquire); }
 
-  // Commits queued or being written right now (for tests and metrics).
+  // For tests and metrics: commits queued for the write stage or being written,
   size_t QueuedCommits();
+  // and commits written and waiting for (or in) their fsync.
+  size_t UnsyncedCommits();
   Result<int64_t> EstimateSize(std::string_view begin, std::string_view end) override;
 
   struct Store;  // the RocksDB instance and its environment; outlives every read view
 
  private:
   struct Writer;
+  struct WrittenGroup;
 
   explicit LocalEngine(const LocalEngineOptions& options, std::shared_ptr<Store> store,
                        Version last_version);
 
-  // Leader only: resolves, writes and publishes `group`, filling each writer's result.
-  void CommitGroup(const std::vector<Writer*>& group);
+  // Write leader only: resolves `group` and writes its survivors to the log unsynced, filling
+  // each writer's result. Returns the survivors as a written group, or null when none.
+  std::unique_ptr<WrittenGroup> WriteGroup(const std::vector<Writer*>& group, Status failed);
+  // Sync leader only: syncs the log for every written group, publishes and acknowledges them.
+  void SyncGroups(Writer* self);
   Status ApplyMutations(const CommitRequest& request, Version version, rocksdb::WriteBatch& batch,
                         class GroupOverlay* overlay);
-  void FireWatches(const std::vector<Writer*>& group);
-  void PublishView(Version version);
+  void FireWatches(const WrittenGroup& group);
+  void PublishView(std::shared_ptr<const ReadView> view);
   // The newest published view, through this thread's slot when it has one.
   std::shared_ptr<const ReadView> NewestView();
 
@@ -86,15 +101,22 @@ class LocalEngine final : public Engine {
   std::shared_ptr<Store> store_;
   rocksdb::WriteOptions write_options_;
 
-  std::mutex queue_mu_;
-  std::deque<Writer*> queue_;  // GUARDED_BY(queue_mu_)
+  bool sync_wal_;  // fsync the log before acknowledging (durability sync, on disk)
 
-  // Leader-only state (only the thread at the head of queue_ touches it).
+  std::mutex queue_mu_;
+  std::deque<Writer*> queue_;                          // GUARDED_BY(queue_mu_), write stage
+  std::deque<std::unique_ptr<WrittenGroup>> written_;  // GUARDED_BY(queue_mu_), version order
+  bool syncing_ = false;                               // GUARDED_BY(queue_mu_)
+  std::condition_variable drained_cv_;
+  size_t unsynced_ = 0;  // GUARDED_BY(queue_mu_): commits in written_ or being synced
+  // Sticky: set when a write or sync fails; the store must then be reopened.
+  Status failed_;  // GUARDED_BY(queue_mu_)
+
+  // Write-leader-only state (only the thread leading the write stage touches it).
   Resolver resolver_;
   Version last_version_;
   uint64_t commits_since_prune_ = 0;
   Version last_prune_version_ = 0;
-  Status failed_;  // sticky: set when a write fails; the store must then be reopened
 
   // Per-thread copies of the newest view (see BeginRead), indexed by a small per-thread
   // number; each slot is touched only by its thread.

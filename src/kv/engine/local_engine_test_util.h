@@ -57,9 +57,11 @@ struct GroupOutcome {
   uint64_t wal_syncs_before = 0;              // WAL syncs before the hold was released
 };
 
-// Holds the WAL fsync of a first commit (the leader, writing key "blocker"), queues
-// `requests` behind it, calls `while_held` (e.g. to inject a fault), then releases the fsync;
-// the queued requests are then written as the next group.
+// Forces `requests` into one commit group: holds the log append of a first commit (the
+// blocker, writing key "blocker") so it keeps the write stage while the requests queue behind
+// it, calls `while_held` (e.g. to inject a fault for the group's append), then lets the writes
+// through while holding the log's fsyncs until the group is written, and then releases them:
+// one fsync for the blocker, one for the group.
 // REQUIRES: the store's durability is sync.
 inline GroupOutcome CommitAsOneGroup(LocalEngine& engine, FaultInjectionFs& fs,
                                      std::vector<CommitRequest> requests,
@@ -70,10 +72,11 @@ inline GroupOutcome CommitAsOneGroup(LocalEngine& engine, FaultInjectionFs& fs,
   blocker.read_version = ReadVersion(engine);
   blocker.mutations.push_back(SetMutation("blocker", "x"));
   blocker.write_conflicts.push_back(Point("blocker"));
+  fs.HoldWalAppends(true);
   fs.HoldWalSyncs(true);
   std::thread leader([&] { out.leader = engine.Commit(std::move(blocker)); });
-  EXPECT_TRUE(WaitUntil([&] { return fs.WaitingWalSyncs() == 1; }))
-      << "the first commit never reached its fsync";
+  EXPECT_TRUE(WaitUntil([&] { return fs.WaitingWalAppends() == 1; }))
+      << "the first commit never reached its append";
   std::vector<std::thread> threads;
   for (size_t i = 0; i < requests.size(); ++i) {
     threads.emplace_back([&, i] { out.results[i] = engine.Commit(std::move(requests[i])); });
@@ -81,6 +84,9 @@ inline GroupOutcome CommitAsOneGroup(LocalEngine& engine, FaultInjectionFs& fs,
   EXPECT_TRUE(WaitUntil([&] { return engine.QueuedCommits() == requests.size() + 1; }))
       << "queued: " << engine.QueuedCommits();
   if (while_held) while_held();
+  fs.HoldWalAppends(false);
+  EXPECT_TRUE(WaitUntil([&] { return engine.QueuedCommits() == 0; }))
+      << "the group was never written; queued: " << engine.QueuedCommits();
   out.wal_syncs_before = fs.WalSyncs();
   fs.HoldWalSyncs(false);
   leader.join();
