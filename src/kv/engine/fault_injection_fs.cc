@@ -91,7 +91,7 @@ class FaultWritableFile final : public rocksdb::FSWritableFileOwnerWrapper {
       }
       return injected;
     }
-    fs_->WaitForAppendHold(name_);
+    fs_->WaitAtHold(name_, fs_->hold_appends_, fs_->waiting_appends_);
     IOStatus s = append(data);
     if (s.ok()) {
       size_ += data.size();
@@ -101,7 +101,7 @@ class FaultWritableFile final : public rocksdb::FSWritableFileOwnerWrapper {
   }
 
   IOStatus DoSync(const std::function<IOStatus()>& sync) {
-    fs_->WaitForSyncHold(name_);
+    fs_->WaitAtHold(name_, fs_->hold_syncs_, fs_->waiting_syncs_);
     IOStatus injected = fs_->Check(name_, FaultInjectionFs::Op::kSync, nullptr);
     if (!injected.ok()) return injected;
     uint64_t size = size_;  // what this sync covers
@@ -199,13 +199,13 @@ IOStatus FaultInjectionFs::Inactive() const {
   return IOStatus::IOError("simulated power loss: the filesystem is inactive");
 }
 
-void FaultInjectionFs::WaitForSyncHold(const std::string& name) {
+void FaultInjectionFs::WaitAtHold(const std::string& name, const bool& hold, int& waiting) {
   if (!IsWal(name)) return;
   std::unique_lock<std::mutex> l(mu_);
-  if (!hold_syncs_) return;
-  ++waiting_syncs_;
-  hold_cv_.wait_for(l, kMaxHold, [&] { return !hold_syncs_; });
-  --waiting_syncs_;
+  if (!hold) return;
+  ++waiting;
+  hold_cv_.wait_for(l, kMaxHold, [&] { return !hold; });
+  --waiting;
 }
 
 void FaultInjectionFs::HoldWalAppends(bool hold) {
@@ -217,15 +217,6 @@ void FaultInjectionFs::HoldWalAppends(bool hold) {
 int FaultInjectionFs::WaitingWalAppends() const {
   std::lock_guard<std::mutex> l(mu_);
   return waiting_appends_;
-}
-
-void FaultInjectionFs::WaitForAppendHold(const std::string& name) {
-  if (!IsWal(name)) return;
-  std::unique_lock<std::mutex> l(mu_);
-  if (!hold_appends_) return;
-  ++waiting_appends_;
-  hold_cv_.wait_for(l, kMaxHold, [&] { return !hold_appends_; });
-  --waiting_appends_;
 }
 
 void FaultInjectionFs::Appended(const std::string& name, uint64_t end) {

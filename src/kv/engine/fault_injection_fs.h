@@ -104,8 +104,8 @@ class FaultInjectionFs final : public rocksdb::FileSystemWrapper {
   rocksdb::IOStatus Check(const std::string& name, Op op, bool* torn);
   rocksdb::IOStatus Inactive() const;
   rocksdb::IOStatus TruncateTarget(const std::string& name, uint64_t size);
-  void WaitForSyncHold(const std::string& name);
-  void WaitForAppendHold(const std::string& name);
+  // Waits while `hold` (a hold_*_ member) is set, counting itself in `waiting`; WAL only.
+  void WaitAtHold(const std::string& name, const bool& hold, int& waiting);
   void Appended(const std::string& name, uint64_t end);
   void Synced(const std::string& name, uint64_t size);
   void Truncated(const std::string& name, uint64_t size);

@@ -11,6 +11,7 @@
 
 #include <algorithm>
 #include <filesystem>
+#include <thread>
 #include <vector>
 
 #include "kv/engine/rocks_status.h"
@@ -24,7 +25,7 @@ constexpr char kVersionKey[] = "version";
 constexpr size_t kMaxGroupSize = 512;
 constexpr uint64_t kPruneEvery = 1024;
 // How long a sync leader waits for commits being written to join its fsync.
-constexpr auto kMaxSyncWait = std::chrono::microseconds(200);
+constexpr auto kMaxSyncWait = std::chrono::microseconds(100);
 // A read view older than this (in versions) is advanced before a transaction starts on it.
 constexpr Version kViewRefresh = 250'000;
 // Read views kept for SetReadVersion into the recent past.
@@ -78,24 +79,27 @@ struct LocalEngine::Writer {
   // Sets the state and wakes the writer's thread. Once the state is kDone the writer's thread
   // may return and destroy it, so the caller must not touch it after this call.
   void Set(State s) {
-    std::lock_guard<std::mutex> l(mu);
-    state = s;
-    cv.notify_one();
+    // Lock-free, so the woken thread does not wake only to block on a mutex the waker still
+    // holds. `waking` keeps the writer alive (see Await) until notify_one has returned.
+    waking.store(true, std::memory_order_relaxed);
+    state.store(s, std::memory_order_release);
+    state.notify_one();
+    waking.store(false, std::memory_order_release);
   }
   // Waits until another thread sets a state, and returns it (leaving kWaiting behind).
   State Await() {
-    std::unique_lock<std::mutex> l(mu);
-    cv.wait(l, [&] { return state != kWaiting; });
-    State s = state;
-    state = kWaiting;
-    return s;
+    uint32_t s;
+    while ((s = state.load(std::memory_order_acquire)) == kWaiting) state.wait(kWaiting);
+    // The waker may still be inside notify_one on this object: wait for it to leave.
+    while (waking.load(std::memory_order_acquire)) std::this_thread::yield();
+    state.store(kWaiting, std::memory_order_relaxed);
+    return static_cast<State>(s);
   }
 
   CommitRequest* request;
   Result<CommitResult> result = Error(ErrorCode::kInternalError, "commit not processed");
-  std::mutex mu;
-  std::condition_variable cv;
-  State state = kWaiting;  // GUARDED_BY(mu)
+  std::atomic<uint32_t> state{kWaiting};
+  std::atomic<bool> waking{false};
 };
 
 // Commits written to the log (unsynced) as one batch, waiting for the fsync that makes them
@@ -428,20 +432,19 @@ Result<CommitResult> LocalEngine::Commit(CommitRequest request) {
     }
     Writer* next_writer = nullptr;
     Writer* sync_leader = nullptr;
+    bool wake_sync_leader = false;
     {
       std::lock_guard<std::mutex> l(queue_mu_);
       for (size_t i = 0; i < group.size(); ++i) queue_.pop_front();
-      if (!queue_.empty()) {
-        next_writer = queue_.front();
-      } else {
-        drained_cv_.notify_one();  // a sync leader may be waiting for this group
-      }
+      if (!queue_.empty()) next_writer = queue_.front();
       if (written != nullptr) {
         unsynced_ += written->writers.size();
+        wake_sync_leader = syncing_;  // it may be waiting for more commits (SyncGroups)
         written_.push_back(std::move(written));
         if (!syncing_ && written_.size() == 1) sync_leader = written_.front()->writers.front();
       }
     }
+    if (wake_sync_leader) written_cv_.notify_one();
     if (next_writer != nullptr) next_writer->Set(Writer::kLeadWrite);
     if (sync_leader != nullptr && sync_leader != &w) sync_leader->Set(Writer::kLeadSync);
     bool mine_finished = false;
@@ -555,13 +558,15 @@ void LocalEngine::SyncGroups(Writer* self) {
   {
     std::unique_lock<std::mutex> l(queue_mu_);
     syncing_ = true;
-    if (sync_wal_ && !queue_.empty()) {
-      // Commits are being written right now (typically the ones the previous sync just
-      // acknowledged, back with their next transaction): let them join this fsync rather than
-      // wait a whole fsync for the next one. Bounded, and never when nothing is queued.
-      drained_cv_.wait_until(l, std::chrono::steady_clock::now() + kMaxSyncWait,
-                             [&] { return queue_.empty(); });
+    if (sync_wal_ && unsynced_ < last_sync_commits_) {
+      // Fewer commits are written than the previous fsync carried: its clients are most
+      // likely on their way back with their next transaction. Let them join this fsync rather
+      // than wait a whole fsync for the next one. Bounded, and never when at least as many
+      // are written as last time (so a single client never waits).
+      written_cv_.wait_until(l, std::chrono::steady_clock::now() + kMaxSyncWait,
+                             [&] { return unsynced_ >= last_sync_commits_; });
     }
+    last_sync_commits_ = unsynced_;
     for (auto& g : written_) groups.push_back(std::move(g));
     written_.clear();
     failed = failed_;
@@ -584,6 +589,7 @@ void LocalEngine::SyncGroups(Writer* self) {
   }
   size_t commits = 0;
   for (const auto& g : groups) commits += g->writers.size();
+
   if (s.ok()) {
     {
       std::lock_guard<std::mutex> l(view_mu_);

@@ -14,7 +14,10 @@
 //     the write stage to the next queued request at once.
 //  2. Sync: written groups wait, in version order, for one fsync of the log. The sync leader
 //     takes every group written so far, syncs the log once for all of them, publishes their
-//     read views in version order, and acknowledges their commits.
+//     read views in version order, acknowledges their commits, and then hands the stage on.
+//     If fewer commits are written than the previous fsync carried, it first waits (at most
+//     100 us) for the clients just acknowledged to write their next commits, so they join
+//     this fsync instead of waiting for the next.
 // So the next group is resolved and written while the previous one's fsync runs. Nothing is
 // visible to a transaction (read views, watches, the committed version) before its fsync.
 // A failed write or sync fails its commits with "outcome unknown" and every later commit with
@@ -107,8 +110,9 @@ class LocalEngine final : public Engine {
   std::deque<Writer*> queue_;                          // GUARDED_BY(queue_mu_), write stage
   std::deque<std::unique_ptr<WrittenGroup>> written_;  // GUARDED_BY(queue_mu_), version order
   bool syncing_ = false;                               // GUARDED_BY(queue_mu_)
-  std::condition_variable drained_cv_;
-  size_t unsynced_ = 0;  // GUARDED_BY(queue_mu_): commits in written_ or being synced
+  std::condition_variable written_cv_;                 // a group was added to written_
+  size_t unsynced_ = 0;           // GUARDED_BY(queue_mu_): commits in written_ or being synced
+  size_t last_sync_commits_ = 0;  // GUARDED_BY(queue_mu_): commits the newest fsync carried
   // Sticky: set when a write or sync fails; the store must then be reopened.
   Status failed_;  // GUARDED_BY(queue_mu_)
 
