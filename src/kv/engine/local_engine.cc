@@ -28,6 +28,8 @@ constexpr uint64_t kPruneEvery = 1024;
 constexpr auto kMaxSyncWait = std::chrono::microseconds(100);
 // A read view older than this (in versions) is advanced before a transaction starts on it.
 constexpr Version kViewRefresh = 250'000;
+// Keys whose newest value the write leader tracks for atomic operations, at most.
+constexpr size_t kMaxTracked = 4096;
 // Read views kept for SetReadVersion into the recent past.
 constexpr size_t kRecentViews = 16;
 
@@ -108,31 +110,6 @@ struct LocalEngine::WrittenGroup {
   std::vector<Writer*> writers;          // the group's accepted commits, in version order
   Version version = 0;                   // the newest of their versions
   std::shared_ptr<const ReadView> view;  // the store right after the batch
-};
-
-// The newest values written by the commit group so far, for atomic operations that read a
-// key an earlier commit of the same group wrote.
-class GroupOverlay {
- public:
-  void Put(std::string_view key, std::optional<std::string> value) {
-    points_[std::string(key)] = std::move(value);
-  }
-  void ClearRange(std::string_view begin, std::string_view end) {
-    points_.erase(points_.lower_bound(begin), points_.lower_bound(end));
-    cleared_.push_back({std::string(begin), std::string(end)});
-  }
-  // nullopt: not written by the group; else the value (itself nullopt when cleared).
-  std::optional<std::optional<std::string>> Find(std::string_view key) const {
-    if (auto it = points_.find(key); it != points_.end()) return it->second;
-    for (const KeyRange& r : cleared_) {
-      if (r.begin <= key && key < r.end) return std::optional<std::string>();
-    }
-    return std::nullopt;
-  }
-
- private:
-  std::map<std::string, std::optional<std::string>, std::less<>> points_;
-  std::vector<KeyRange> cleared_;
 };
 
 namespace {
@@ -471,9 +448,22 @@ std::unique_ptr<LocalEngine::WrittenGroup> LocalEngine::WriteGroup(
     }
     return nullptr;
   }
-  bool any_atomic = false;
+  // Every key an atomic operation of the group touches gets its base value tracked before
+  // any of the group is applied (read from the store only when not tracked already); from then
+  // on each write of the group keeps it current (ApplyMutations).
   for (Writer* w : group) {
-    for (const Mutation& m : w->request->mutations) any_atomic |= IsAtomicOp(m.type);
+    for (const Mutation& m : w->request->mutations) {
+      if (!IsAtomicOp(m.type) || tracked_.find(m.key) != tracked_.end()) continue;
+      std::string v;
+      rocksdb::Status s = store_->db->Get(rocksdb::ReadOptions(), store_->data(), m.key, &v);
+      if (!s.ok() && !s.IsNotFound()) {
+        Status none = FromRocks(s, "reading a key for an atomic operation")
+                          .WithContext("not committed (nothing of the commit group was written)");
+        for (Writer* g : group) g->result = none;
+        return nullptr;
+      }
+      tracked_.emplace(m.key, s.ok() ? std::optional<std::string>(std::move(v)) : std::nullopt);
+    }
   }
   // Forget write versions older than any read version that may still commit, at least once per
   // MVCC window: after a bulk load the resolver would otherwise hold every loaded key until as
@@ -485,7 +475,6 @@ std::unique_ptr<LocalEngine::WrittenGroup> LocalEngine::WriteGroup(
     last_prune_version_ = first;
     commits_since_prune_ = 0;
   }
-  GroupOverlay overlay;
   rocksdb::WriteBatch batch;
   auto written = std::make_unique<WrittenGroup>();
   Version version = last_version_;
@@ -503,20 +492,14 @@ std::unique_ptr<LocalEngine::WrittenGroup> LocalEngine::WriteGroup(
       w->result = Error(ErrorCode::kNotCommitted, "a key read was written by a newer commit");
       continue;
     }
-    Status s = ApplyMutations(r, v, batch, any_atomic ? &overlay : nullptr);
-    if (!s.ok()) {
-      // Only an engine read failure gets here; the batch already holds part of this
-      // commit, so the whole group fails rather than write part of a transaction.
-      Status none = s.WithContext("not committed (nothing of the commit group was written)");
-      for (Writer* g : group) g->result = none;
-      return nullptr;
-    }
+    ApplyMutations(r, v, batch);
     resolver_.Record(v, r.write_conflicts);
     version = v;
     w->result = CommitResult{v, 0};
     written->writers.push_back(w);
   }
   if (written->writers.empty()) return nullptr;
+  if (tracked_.size() > kMaxTracked) tracked_.clear();  // bounded; refilled as needed
   last_version_ = version;
   batch.Put(store_->meta(), kVersionKey, BigEndian64(static_cast<uint64_t>(version)));
   rocksdb::Status ws = store_->db->Write(write_options_, &batch);
@@ -532,6 +515,7 @@ std::unique_ptr<LocalEngine::WrittenGroup> LocalEngine::WriteGroup(
       std::lock_guard<std::mutex> l(queue_mu_);
       if (failed_.ok()) failed_ = cause;
     }
+    tracked_.clear();  // holds this group's values, which may not be in the store
     Status unknown = cause.WithContext(
         "commit outcome unknown until the store is reopened (then wholly present or wholly "
         "absent)");
@@ -629,16 +613,20 @@ void LocalEngine::SyncGroups(Writer* self) {
   if (next != nullptr) next->Set(Writer::kLeadSync);
 }
 
-Status LocalEngine::ApplyMutations(const CommitRequest& request, Version version,
-                                   rocksdb::WriteBatch& batch, GroupOverlay* overlay) {
+void LocalEngine::ApplyMutations(const CommitRequest& request, Version version,
+                                 rocksdb::WriteBatch& batch) {
+  auto track = [&](std::string_view key, std::optional<std::string> value) {
+    if (tracked_.empty()) return;
+    if (auto it = tracked_.find(key); it != tracked_.end()) it->second = std::move(value);
+  };
   auto put = [&](std::string_view key, std::string_view value) {
     batch.Put(store_->data(), rocksdb::Slice(key.data(), key.size()),
               rocksdb::Slice(value.data(), value.size()));
-    if (overlay != nullptr) overlay->Put(key, std::string(value));
+    track(key, std::string(value));
   };
   auto del = [&](std::string_view key) {
     batch.Delete(store_->data(), rocksdb::Slice(key.data(), key.size()));
-    if (overlay != nullptr) overlay->Put(key, std::nullopt);
+    track(key, std::nullopt);
   };
   for (const Mutation& m : request.mutations) {
     switch (m.type) {
@@ -650,7 +638,10 @@ Status LocalEngine::ApplyMutations(const CommitRequest& request, Version version
         break;
       case MutationType::kClearRange:
         batch.DeleteRange(store_->data(), m.key, m.param);
-        if (overlay != nullptr) overlay->ClearRange(m.key, m.param);
+        for (auto it = tracked_.lower_bound(m.key); it != tracked_.end() && it->first < m.param;
+             ++it) {
+          it->second = std::nullopt;
+        }
         break;
       case MutationType::kSetVersionstampedKey: {
         std::string key = m.key;
@@ -665,29 +656,18 @@ Status LocalEngine::ApplyMutations(const CommitRequest& request, Version version
         break;
       }
       default: {
-        std::optional<std::string> base;
-        auto found = overlay->Find(m.key);
-        if (found) {
-          base = std::move(*found);
-        } else {
-          std::string v;
-          rocksdb::Status s = store_->db->Get(rocksdb::ReadOptions(), store_->data(), m.key, &v);
-          if (s.ok()) {
-            base = std::move(v);
-          } else if (!s.IsNotFound()) {
-            return FromRocks(s, "reading a key for an atomic operation");
-          }
-        }
-        std::optional<std::string> result = ApplyAtomicOp(m.type, base, m.param);
+        // Tracked by WriteGroup before the group was applied.
+        auto it = tracked_.find(m.key);
+        std::optional<std::string> result = ApplyAtomicOp(m.type, it->second, m.param);
         if (result) {
-          put(m.key, *result);
+          batch.Put(store_->data(), m.key, *result);
         } else {
-          del(m.key);
+          batch.Delete(store_->data(), m.key);
         }
+        it->second = std::move(result);
       }
     }
   }
-  return Status::OK();
 }
 
 void LocalEngine::FireWatches(const WrittenGroup& group) {

@@ -30,8 +30,10 @@
 #include <atomic>
 #include <condition_variable>
 #include <deque>
+#include <map>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <string>
 
 #include "kv/engine/engine.h"
@@ -92,8 +94,7 @@ class LocalEngine final : public Engine {
   std::unique_ptr<WrittenGroup> WriteGroup(const std::vector<Writer*>& group, Status failed);
   // Sync leader only: syncs the log for every written group, publishes and acknowledges them.
   void SyncGroups(Writer* self);
-  Status ApplyMutations(const CommitRequest& request, Version version, rocksdb::WriteBatch& batch,
-                        class GroupOverlay* overlay);
+  void ApplyMutations(const CommitRequest& request, Version version, rocksdb::WriteBatch& batch);
   void FireWatches(const WrittenGroup& group);
   void PublishView(std::shared_ptr<const ReadView> view);
   // The newest published view, through this thread's slot when it has one.
@@ -118,6 +119,10 @@ class LocalEngine final : public Engine {
 
   // Write-leader-only state (only the thread leading the write stage touches it).
   Resolver resolver_;
+  // The newest value (nullopt: absent) of keys atomic operations touched recently, kept
+  // current by every write of the write stage, so an atomic operation on a hot key (a
+  // counter, a tenant's usage) does not read the store in the commit path.
+  std::map<std::string, std::optional<std::string>, std::less<>> tracked_;
   Version last_version_;
   uint64_t commits_since_prune_ = 0;
   Version last_prune_version_ = 0;
