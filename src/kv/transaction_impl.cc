@@ -124,6 +124,11 @@ void TransactionImpl::AddReadConflict(std::string begin, std::string end, Snapsh
   read_conflicts_.push_back({std::move(begin), std::move(end)});
 }
 
+void TransactionImpl::AddReadConflictSince(std::string begin, std::string end, Version since) {
+  size_ += static_cast<int64_t>(begin.size() + end.size());
+  read_conflicts_since_.push_back({since, {std::move(begin), std::move(end)}});
+}
+
 Result<std::optional<std::string>> TransactionImpl::Get(std::string_view key, Snapshot snapshot) {
   TDB_RETURN_IF_ERROR(CheckUsable());
   TDB_RETURN_IF_ERROR(CheckKey(key, "key"));
@@ -382,6 +387,7 @@ Status TransactionImpl::Commit() {
     CommitRequest request;
     request.read_version = view_ != nullptr ? view_->version() : engine_->NowVersion();
     request.read_conflicts = std::move(read_conflicts_);
+    request.read_conflicts_since = std::move(read_conflicts_since_);
     request.write_conflicts = std::move(write_conflicts_);
     request.mutations = std::move(mutations_);
     Result<CommitResult> result = engine_->Commit(std::move(request));
@@ -431,6 +437,7 @@ void TransactionImpl::Reset() {
   writes_.Reset();
   mutations_.clear();
   read_conflicts_.clear();
+  read_conflicts_since_.clear();
   write_conflicts_.clear();
   size_ = 0;
   poisoned_ = Status::OK();

@@ -45,6 +45,14 @@ class TransactionImpl {
   Result<Watch> WatchKey(std::string_view key);
 
   Status AddReadConflictRange(std::string_view begin, std::string_view end);
+  // For layers that cache what they read (the tenant layer's directory entry): the commit
+  // fails with not_committed if [begin, end) was written after `since`. Unchecked keys.
+  void AddReadConflictSince(std::string begin, std::string end, Version since);
+  // The read version if the transaction has one yet.
+  std::optional<Version> ReadVersionIfSet() const {
+    if (view_ == nullptr) return std::nullopt;
+    return view_->version();
+  }
   Status AddWriteConflictRange(std::string_view begin, std::string_view end);
 
   Result<Version> GetReadVersion();
@@ -79,6 +87,7 @@ class TransactionImpl {
   WriteMap writes_;
   std::vector<Mutation> mutations_;
   std::vector<KeyRange> read_conflicts_;
+  std::vector<ReadSince> read_conflicts_since_;
   std::vector<KeyRange> write_conflicts_;
   std::vector<WatchRequest> watches_;
   int64_t size_ = 0;

@@ -47,17 +47,28 @@ Result<TenantInfo> ReadTenant(Transaction& tr, std::string_view name) {
   return info;
 }
 
+// This process's write transactions on tenant `id` read its entry again from now on (they
+// would fail to commit on the stale one anyway; this spares them the retry).
+void ForgetEntry(Database& db, int64_t id) {
+  if (id < 0) return;
+  if (auto rt = tenant::ExistingRuntime(db, id)) rt->ForgetEntry(tenant::NowMicros(db));
+}
+
 // Runs `change(info)` on the tenant's entry and writes it back.
 template <typename Change>
 Status UpdateEntry(Database& db, std::string_view name, Change&& change) {
   TDB_RETURN_IF_ERROR(ValidateTenantName(name));
-  return db.Run(
+  int64_t id = -1;
+  Status s = db.Run(
       [&](Transaction& tr) -> Status {
         TDB_ASSIGN_OR_RETURN(TenantInfo info, ReadTenant(tr, name));
         change(info);
+        id = info.id;
         return tr.Set(EntryKey(info.id), EncodeEntry(info));
       },
       SystemRun());
+  ForgetEntry(db, id);
+  return s;
 }
 
 }  // namespace
@@ -187,9 +198,11 @@ Status TenantDirectory::SetQuota(std::string_view name, const TenantQuota& quota
 
 Status TenantDirectory::Delete(std::string_view name) {
   TDB_RETURN_IF_ERROR(ValidateTenantName(name));
-  return db_->Run(
+  int64_t id = -1;
+  Status s = db_->Run(
       [&](Transaction& tr) -> Status {
         TDB_ASSIGN_OR_RETURN(TenantInfo info, ReadTenant(tr, name));
+        id = info.id;
         TDB_RETURN_IF_ERROR(tr.Clear(NameKey(name)));
         TDB_RETURN_IF_ERROR(tr.Clear(EntryKey(info.id)));
         auto [usage_begin, usage_end] = tenant::UsageRange(info.id);
@@ -198,6 +211,8 @@ Status TenantDirectory::Delete(std::string_view name) {
         return tr.ClearRange(rt.prefix, rt.clear_end);
       },
       SystemRun());
+  ForgetEntry(*db_, id);
+  return s;
 }
 
 Result<std::vector<TenantUsage>> TenantDirectory::Usage(std::string_view name, int64_t from_day,

@@ -47,7 +47,27 @@ TenantRuntime::TenantRuntime(int64_t tenant_id, std::string tenant_name)
       name(std::move(tenant_name)),
       prefix(DataPrefix(tenant_id)),
       end(prefix + "\xff"),
-      clear_end(PrefixEnd(prefix)) {}
+      clear_end(PrefixEnd(prefix)),
+      entry_key(EntryKey(tenant_id)),
+      entry_end(entry_key + std::string(1, '\0')) {}
+
+int64_t TenantRuntime::ActiveSince() const {
+  int64_t v = active_since_.load(std::memory_order_acquire);
+  return v >= 0 ? v : -1;
+}
+
+void TenantRuntime::SetActiveSince(int64_t version) {
+  int64_t cur = active_since_.load(std::memory_order_acquire);
+  while (true) {
+    int64_t floor = cur >= 0 ? cur + 1 : -(cur + 1);
+    if (version < floor) return;
+    if (active_since_.compare_exchange_weak(cur, version, std::memory_order_acq_rel)) return;
+  }
+}
+
+void TenantRuntime::ForgetEntry(int64_t version) {
+  active_since_.store(-(version + 1), std::memory_order_release);
+}
 
 Status TenantRuntime::TakeOps(int64_t n, int64_t now) {
   if (ops_limit_.load(std::memory_order_relaxed) <= 0) return Status::OK();
@@ -74,6 +94,7 @@ void TenantRuntime::SetQuota(const TenantQuota& quota, int64_t now) {
   }
   quota_ = quota;
   ops_limit_.store(quota.ops_per_second, std::memory_order_relaxed);
+  storage_limit_.store(quota.storage_bytes, std::memory_order_relaxed);
   quota_read_at_.store(now, std::memory_order_relaxed);
 }
 
@@ -100,25 +121,28 @@ Result<int64_t> TenantRuntime::StoredEstimate(Database& db, int64_t now) {
 }
 
 bool TenantRuntime::AddPending(const UsageDelta& delta, int64_t now) {
-  std::lock_guard<std::mutex> l(mu_);
-  if (pending_.empty()) pending_since_ = now;
-  pending_ += delta;
-  return now - pending_since_ > kRefreshMicros;
+  if (delta.empty()) return false;
+  pending_reads_.fetch_add(delta.reads, std::memory_order_relaxed);
+  pending_writes_.fetch_add(delta.writes, std::memory_order_relaxed);
+  pending_bytes_read_.fetch_add(delta.bytes_read, std::memory_order_relaxed);
+  pending_bytes_written_.fetch_add(delta.bytes_written, std::memory_order_relaxed);
+  int64_t since = pending_since_.load(std::memory_order_relaxed);
+  if (since < 0 && pending_since_.compare_exchange_strong(since, now)) since = now;
+  return now - since > kRefreshMicros;
 }
 
 UsageDelta TenantRuntime::TakePending() {
-  std::lock_guard<std::mutex> l(mu_);
-  UsageDelta out = pending_;
-  pending_ = {};
+  UsageDelta out;
+  if (pending_since_.load(std::memory_order_relaxed) < 0) return out;  // nothing since the last
+  pending_since_.store(-1, std::memory_order_relaxed);
+  out.reads = pending_reads_.exchange(0, std::memory_order_relaxed);
+  out.writes = pending_writes_.exchange(0, std::memory_order_relaxed);
+  out.bytes_read = pending_bytes_read_.exchange(0, std::memory_order_relaxed);
+  out.bytes_written = pending_bytes_written_.exchange(0, std::memory_order_relaxed);
   return out;
 }
 
-void TenantRuntime::RestorePending(const UsageDelta& delta, int64_t now) {
-  if (delta.empty()) return;
-  std::lock_guard<std::mutex> l(mu_);
-  if (pending_.empty()) pending_since_ = now;
-  pending_ += delta;
-}
+void TenantRuntime::RestorePending(const UsageDelta& delta, int64_t now) { AddPending(delta, now); }
 
 std::shared_ptr<TenantRuntime> RuntimeFor(Database& db, int64_t id, std::string_view name) {
   auto reg = RegistryOf(db);

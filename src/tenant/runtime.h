@@ -28,6 +28,19 @@ struct TenantRuntime {
   const std::string prefix;     // data prefix
   const std::string end;        // prefix + "\xff": the end of the tenant's legal keys
   const std::string clear_end;  // the end of everything under prefix
+  const std::string entry_key;  // the directory entry
+  const std::string entry_end;  // entry_key + "\0"
+
+  // The version at which this process last read the entry and found the tenant active, or
+  // -1. A write transaction that starts within a second of it checks the entry by a read
+  // conflict from that version instead of reading it (TenantTransactionImpl::CheckWritable).
+  int64_t ActiveSince() const;
+  // Records a read at `version` that found the tenant active, unless a newer one is recorded
+  // or the entry was forgotten at a later version.
+  void SetActiveSince(int64_t version);
+  // After the entry changed (or a commit relying on it failed) at or before `version`: reads
+  // at older versions are not recorded from now on.
+  void ForgetEntry(int64_t version);
 
   // Takes `n` operations from the ops/s budget. Errors: quota_exceeded.
   Status TakeOps(int64_t n, int64_t now_micros);
@@ -36,12 +49,14 @@ struct TenantRuntime {
   // True when the quota was never read or was read over a second ago.
   bool QuotaStale(int64_t now_micros);
   TenantQuota quota();
+  bool HasStorageQuota() const { return storage_limit_.load(std::memory_order_relaxed) > 0; }
 
   // The stored-bytes estimate, refreshed from the engine when over a second old.
   Result<int64_t> StoredEstimate(Database& db, int64_t now_micros);
 
   // Usage of read-only transactions waiting to be written by the next write transaction or
   // by a flush. Add returns true when the oldest pending usage is over a second old.
+  // Lock-free: every read-only transaction adds to it.
   bool AddPending(const UsageDelta& delta, int64_t now_micros);
   UsageDelta TakePending();
   void RestorePending(const UsageDelta& delta, int64_t now_micros);
@@ -51,14 +66,21 @@ struct TenantRuntime {
   TenantQuota quota_;  // GUARDED_BY(mu_)
   // Read without the mutex on every operation, so a tenant without an ops quota costs no
   // shared lock: mirrors of quota_.ops_per_second and of when the quota was read.
+  // >= 0: ActiveSince; < 0: forgotten at version -(value + 1).
+  std::atomic<int64_t> active_since_{-1};
   std::atomic<int64_t> ops_limit_{0};
+  std::atomic<int64_t> storage_limit_{0};
   std::atomic<int64_t> quota_read_at_{-1};
   double tokens_ = 0;            // GUARDED_BY(mu_)
   int64_t refilled_at_ = 0;      // GUARDED_BY(mu_)
   int64_t stored_estimate_ = 0;  // GUARDED_BY(mu_)
   int64_t stored_at_ = -1;       // GUARDED_BY(mu_)
-  UsageDelta pending_;           // GUARDED_BY(mu_)
-  int64_t pending_since_ = -1;   // GUARDED_BY(mu_)
+  // Pending usage (see AddPending), and since when (-1: none).
+  std::atomic<int64_t> pending_reads_{0};
+  std::atomic<int64_t> pending_writes_{0};
+  std::atomic<int64_t> pending_bytes_read_{0};
+  std::atomic<int64_t> pending_bytes_written_{0};
+  std::atomic<int64_t> pending_since_{-1};
 };
 
 // The runtime of tenant `id` in `db`, made on first use.

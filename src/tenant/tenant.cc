@@ -7,7 +7,7 @@ namespace tenantdb {
 int64_t Tenant::id() const { return runtime_->id; }
 
 TenantTransaction Tenant::CreateTransaction() {
-  return TenantTransaction(std::make_unique<tenant::TenantTransactionImpl>(*db_, runtime_));
+  return TenantTransaction(std::make_unique<tenant::TenantTransactionImpl>(*db_, runtime_.get()));
 }
 
 TenantTransaction::TenantTransaction(std::unique_ptr<tenant::TenantTransactionImpl> impl)

@@ -12,6 +12,7 @@
 #include <thread>
 #include <vector>
 
+#include "tenant/layout.h"
 #include "tenant/tenant_test_util.h"
 
 namespace tenantdb {
@@ -70,6 +71,38 @@ TEST_P(TenantLifecycleTest, WriterStartedBeforeTheChangeFailsToCommit) {
       }
     }
   }
+}
+
+// A write transaction relies on the entry this process read within the last second and only
+// checks, at commit, that nobody wrote the entry since. Here the entry is rewritten behind the
+// tenant layer's back (a raw system-key write, so nothing in this process is told): a writer
+// on the cached entry must still fail to commit, and its retry must see the lock.
+TEST_P(TenantLifecycleTest, AnEntryChangedBehindTheCacheStillStopsWriters) {
+  TDB_ASSERT_OK_AND_ASSIGN(Tenant t, Make("cached"));
+  TDB_ASSERT_OK(TenantPut(t, "k", "1"));  // reads the entry: active, as of now
+  TDB_ASSERT_OK_AND_ASSIGN(TenantInfo info, dir().Get("cached"));
+  TenantTransaction writer = t.CreateTransaction();
+  TDB_ASSERT_OK(writer.Set("k", "2"));  // relies on the cached entry: no read
+  info.state = TenantState::kLocked;
+  TDB_ASSERT_OK(RawPut(tenant::EntryKey(info.id), tenant::EncodeEntry(info)));
+  TDB_EXPECT_ERROR(writer.Commit(), ErrorCode::kNotCommitted);
+  writer.Reset();
+  TDB_EXPECT_ERROR(writer.Set("k", "3"), ErrorCode::kTenantLocked);
+  TDB_ASSERT_OK_AND_ASSIGN(std::optional<std::string> v, TenantGet(t, "k"));
+  EXPECT_EQ(v, "1");
+  // A write that began before the change, on a read version older than the cached entry's,
+  // reads the entry itself and is stopped the same way.
+  info.state = TenantState::kActive;
+  TDB_ASSERT_OK(RawPut(tenant::EntryKey(info.id), tenant::EncodeEntry(info)));
+  TDB_ASSERT_OK(TenantPut(t, "k", "4"));
+  TenantTransaction old_writer = t.CreateTransaction();
+  TDB_ASSERT_OK(old_writer.Get("k").status());
+  info.state = TenantState::kLocked;
+  TDB_ASSERT_OK(RawPut(tenant::EntryKey(info.id), tenant::EncodeEntry(info)));
+  TDB_ASSERT_OK(old_writer.Set("k", "5"));  // the entry as of its read version: active
+  TDB_EXPECT_ERROR(old_writer.Commit(), ErrorCode::kNotCommitted);
+  TDB_ASSERT_OK_AND_ASSIGN(v, TenantGet(t, "k"));
+  EXPECT_EQ(v, "4");
 }
 
 // A read-only transaction is not disturbed by a lock: reads keep working at its version.

@@ -15,11 +15,14 @@ TransactionOptions SystemAccess() {
 }
 
 constexpr std::string_view kTenantEnd("\xff", 1);
+// How long a write transaction may rely on the tenant's entry as last read (CheckWritable);
+// well inside the 5 s window in which the engine can check a read from an earlier version.
+constexpr int64_t kEntryFreshMicros = 1'000'000;
 
 }  // namespace
 
-TenantTransactionImpl::TenantTransactionImpl(Database& db, std::shared_ptr<TenantRuntime> runtime)
-    : db_(db), rt_(std::move(runtime)), tr_(&db.engine(), SystemAccess()) {}
+TenantTransactionImpl::TenantTransactionImpl(Database& db, TenantRuntime* runtime)
+    : db_(db), rt_(runtime), tr_(&db.engine(), SystemAccess()) {}
 
 Status TenantTransactionImpl::CheckKey(std::string_view key) const {
   int64_t limit = kMaxKeySize - static_cast<int64_t>(rt_->prefix.size());
@@ -72,7 +75,7 @@ Status TenantTransactionImpl::CountOp() {
   int64_t now = NowMicros(db_);
   if (rt_->QuotaStale(now)) {
     // A snapshot read: refreshing the quota must not make this transaction conflict.
-    auto entry = tr_.Get(EntryKey(rt_->id), Snapshot::kYes);
+    auto entry = tr_.Get(rt_->entry_key, Snapshot::kYes);
     if (entry.ok() && entry->has_value()) {
       TenantInfo info;
       if (DecodeEntry(**entry, info).ok()) rt_->SetQuota(info.quota, now);
@@ -85,7 +88,22 @@ Status TenantTransactionImpl::CountOp() {
 
 Status TenantTransactionImpl::CheckWritable() {
   if (write_checked_) return writable_;
-  auto entry = tr_.Get(EntryKey(rt_->id), Snapshot::kNo);
+  // Fast path: this process found the tenant active at version `since`, within the last
+  // second, and this transaction reads at or after it. Instead of reading the entry again,
+  // the commit checks that nobody wrote it after `since`: a concurrent delete, lock or quota
+  // change then fails this commit (not_committed, and the retry reads the entry).
+  int64_t since = rt_->ActiveSince();
+  if (since >= 0) {
+    std::optional<Version> rv = tr_.ReadVersionIfSet();
+    if (NowMicros(db_) - since <= kEntryFreshMicros && (!rv || *rv >= since)) {
+      tr_.AddReadConflictSince(rt_->entry_key, rt_->entry_end, since);
+      used_cached_entry_ = true;
+      write_checked_ = true;
+      writable_ = Status::OK();
+      return writable_;
+    }
+  }
+  auto entry = tr_.Get(rt_->entry_key, Snapshot::kNo);
   if (!entry.ok()) return entry.status();  // not cached: a retry may succeed
   write_checked_ = true;
   if (!entry->has_value()) {
@@ -100,6 +118,8 @@ Status TenantTransactionImpl::CheckWritable() {
   if (info.state == TenantState::kLocked) {
     writable_ = Error(ErrorCode::kTenantLocked,
                       fmt::format("tenant '{}' is locked: writes are refused", rt_->name));
+  } else if (std::optional<Version> rv = tr_.ReadVersionIfSet()) {
+    rt_->SetActiveSince(*rv);
   }
   return writable_;
 }
@@ -257,8 +277,8 @@ Status TenantTransactionImpl::Commit() {
     usage_ = {};
     return Status::OK();
   }
-  TenantQuota quota = rt_->quota();
-  if (quota.storage_bytes > 0) {
+  if (rt_->HasStorageQuota()) {
+    TenantQuota quota = rt_->quota();
     TDB_ASSIGN_OR_RETURN(int64_t stored, rt_->StoredEstimate(db_, now));
     if (stored + usage_.bytes_written > quota.storage_bytes) {
       return Error(ErrorCode::kQuotaExceeded,
@@ -272,7 +292,10 @@ Status TenantTransactionImpl::Commit() {
   total += pending;
   Status s = tr_.Atomic(MutationType::kAdd, UsageKey(rt_->id, DayOf(now)), EncodeUsage(total));
   if (s.ok()) s = tr_.Commit();
-  if (!s.ok()) rt_->RestorePending(pending, now);
+  if (!s.ok()) {
+    rt_->RestorePending(pending, now);
+    rt_->ForgetEntry(NowMicros(db_));  // the entry may have changed: read it again
+  }
   return s;
 }
 
@@ -280,6 +303,7 @@ void TenantTransactionImpl::Reset() {
   tr_.Reset();
   writable_ = Status::OK();
   write_checked_ = false;
+  used_cached_entry_ = false;
   wrote_ = false;
   poisoned_ = Status::OK();
   usage_ = {};

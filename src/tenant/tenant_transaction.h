@@ -16,7 +16,9 @@ namespace tenantdb::tenant {
 
 class TenantTransactionImpl {
  public:
-  TenantTransactionImpl(Database& db, std::shared_ptr<TenantRuntime> runtime);
+  // REQUIRES: `db` outlives the transaction (as for any transaction); `runtime` is owned by
+  // db's tenant registry, which keeps every runtime until the database closes.
+  TenantTransactionImpl(Database& db, TenantRuntime* runtime);
 
   Result<std::optional<std::string>> Get(std::string_view key, Snapshot snapshot);
   Result<std::string> GetKey(const KeySelector& selector, Snapshot snapshot);
@@ -45,18 +47,25 @@ class TenantTransactionImpl {
   // Counts an operation against the ops/s quota (reading the quota when stale).
   Status CountOp();
   // Before the first write: reads the tenant's entry (a read conflict, so a concurrent
-  // delete, lock or quota change makes this transaction retry) and checks its state.
+  // delete, lock or quota change makes this transaction retry) and checks its state; or,
+  // when this process read it recently, only checks at commit that it did not change since.
   Status CheckWritable();
-  std::string Abs(std::string_view key) const { return rt_->prefix + std::string(key); }
+  std::string Abs(std::string_view key) const {
+    std::string abs;
+    abs.reserve(rt_->prefix.size() + key.size());
+    abs.append(rt_->prefix).append(key);
+    return abs;
+  }
   KeySelector AbsSelector(const KeySelector& s) const { return {Abs(s.key), s.or_equal, s.offset}; }
   std::string Rel(std::string_view abs) const;
   void CountRead(const RangeResult& r);
 
   Database& db_;
-  std::shared_ptr<TenantRuntime> rt_;
+  TenantRuntime* rt_;
   kv::TransactionImpl tr_;
   Status writable_;  // the outcome of CheckWritable, once checked
   bool write_checked_ = false;
+  bool used_cached_entry_ = false;  // CheckWritable relied on the runtime's ActiveSince
   bool wrote_ = false;
   Status poisoned_;  // quota_exceeded: the commit must fail too
   UsageDelta usage_;

@@ -45,9 +45,18 @@ struct WatchRequest {
   std::shared_ptr<WatchState> state;
 };
 
+// A range read at `since`, an earlier version than the transaction's read version (e.g. a
+// cached directory entry): the commit fails if the range was written after `since`.
+struct ReadSince {
+  Version since = 0;
+  KeyRange range;
+};
+
 struct CommitRequest {
   Version read_version = 0;
   std::vector<KeyRange> read_conflicts;
+  // Checked from their own versions; one older than the MVCC window always conflicts.
+  std::vector<ReadSince> read_conflicts_since;
   std::vector<KeyRange> write_conflicts;
   std::vector<Mutation> mutations;  // in the order the transaction made them
 };

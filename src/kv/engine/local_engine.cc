@@ -488,7 +488,12 @@ std::unique_ptr<LocalEngine::WrittenGroup> LocalEngine::WriteGroup(
                                     r.read_version, v - r.read_version, v));
       continue;
     }
-    if (resolver_.Conflicts(r.read_version, r.read_conflicts)) {
+    bool early_conflict = false;
+    for (const ReadSince& e : r.read_conflicts_since) {
+      early_conflict = early_conflict || v - e.since > kMaxReadVersionLag ||
+                       resolver_.ConflictsWith(e.since, e.range);
+    }
+    if (early_conflict || resolver_.Conflicts(r.read_version, r.read_conflicts)) {
       w->result = Error(ErrorCode::kNotCommitted, "a key read was written by a newer commit");
       continue;
     }

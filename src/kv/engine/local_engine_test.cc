@@ -230,6 +230,37 @@ TEST_F(LocalEngineTest, AtomicOperationsSeeEveryEarlierWriteOfTheirKey) {
   EXPECT_EQ(FromLE(Get(*engine_, "c")), 4u);
 }
 
+// A read from an earlier version than the transaction's (a layer's cache): checked against
+// writes after its own version, and never trusted beyond the MVCC window.
+TEST_F(LocalEngineTest, ReadConflictsSinceAnEarlierVersion) {
+  Open(Options(Durability::kAsync));
+  auto write = [&](const std::string& key) {
+    CommitRequest r;
+    r.read_version = ReadVersion();
+    r.mutations.push_back(SetMutation(key, "v"));
+    r.write_conflicts.push_back(Point(key));
+    auto result = engine_->Commit(std::move(r));
+    EXPECT_TRUE(result.ok()) << result.status().ToString();
+    return result.ok() ? result->version : 0;
+  };
+  auto commit_since = [&](Version since) {
+    CommitRequest r;
+    r.read_version = ReadVersion();
+    r.read_conflicts_since.push_back({since, Point("entry")});
+    r.mutations.push_back(SetMutation("data", "x"));
+    return engine_->Commit(std::move(r)).status();
+  };
+  Version before = ReadVersion();
+  Version written = write("entry");
+  write("other");
+  TDB_EXPECT_ERROR(commit_since(before), ErrorCode::kNotCommitted)
+      << "written after `since`, before the read version: a conflict";
+  TDB_EXPECT_OK(commit_since(written));
+  clock_->Advance(kMaxReadVersionLag + 1);
+  TDB_EXPECT_ERROR(commit_since(written), ErrorCode::kNotCommitted)
+      << "older than the window: never trusted";
+}
+
 TEST_F(LocalEngineTest, ConcurrentReadModifyWriteThroughRunIsExact) {
   Open(Options());
   Database db(std::shared_ptr<Engine>(std::move(engine_)), DatabaseOptions{});

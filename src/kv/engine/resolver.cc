@@ -8,11 +8,16 @@ Resolver::Resolver() { boundaries_.emplace(std::string(), 0); }
 
 bool Resolver::Conflicts(Version read_version, const std::vector<KeyRange>& reads) const {
   for (const KeyRange& r : reads) {
-    if (r.begin >= r.end) continue;
-    auto it = std::prev(boundaries_.upper_bound(r.begin));
-    for (; it != boundaries_.end() && it->first < r.end; ++it) {
-      if (it->second > read_version) return true;
-    }
+    if (ConflictsWith(read_version, r)) return true;
+  }
+  return false;
+}
+
+bool Resolver::ConflictsWith(Version read_version, const KeyRange& r) const {
+  if (r.begin >= r.end) return false;
+  auto it = std::prev(boundaries_.upper_bound(r.begin));
+  for (; it != boundaries_.end() && it->first < r.end; ++it) {
+    if (it->second > read_version) return true;
   }
   return false;
 }

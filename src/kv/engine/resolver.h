@@ -27,6 +27,7 @@ class Resolver {
 
   // True if a range in `reads` intersects a range recorded at a version > read_version.
   bool Conflicts(Version read_version, const std::vector<KeyRange>& reads) const;
+  bool ConflictsWith(Version read_version, const KeyRange& read) const;
 
   // Records `writes` at `version`. REQUIRES: version > every version recorded before.
   void Record(Version version, const std::vector<KeyRange>& writes);
