@@ -179,8 +179,8 @@ Result<RangeResult> TransactionImpl::GetRange(const KeySelector& begin, const Ke
 Result<RangeResult> TransactionImpl::GetRangeWithin(const KeySelector& begin,
                                                     const KeySelector& end,
                                                     const RangeOptions& options,
-                                                    std::string_view lower,
-                                                    std::string_view upper) {
+                                                    std::string_view lower, std::string_view upper,
+                                                    size_t strip) {
   TDB_RETURN_IF_ERROR(CheckUsable());
   // first_greater_or_equal(k) and first_greater_than(k) bound a range at k and k+\0 without
   // reading anything; other selectors are resolved first.
@@ -194,21 +194,21 @@ Result<RangeResult> TransactionImpl::GetRangeWithin(const KeySelector& begin,
   TDB_ASSIGN_OR_RETURN(std::string b, bound(begin));
   TDB_ASSIGN_OR_RETURN(std::string e, bound(end));
   if (b >= e) return RangeResult{};
-  return ReadRange(b, e, options);
+  return ReadRange(b, e, options, strip);
 }
 
 Result<RangeResult> TransactionImpl::GetRange(std::string_view begin, std::string_view end,
-                                              const RangeOptions& options) {
+                                              const RangeOptions& options, size_t strip) {
   TDB_RETURN_IF_ERROR(CheckUsable());
   TDB_RETURN_IF_ERROR(CheckRangeBound(begin, "range begin"));
   TDB_RETURN_IF_ERROR(CheckRangeBound(end, "range end"));
   if (begin > end) return Inverted(begin, end);
   if (begin == end) return RangeResult{};
-  return ReadRange(begin, end, options);
+  return ReadRange(begin, end, options, strip);
 }
 
 Result<RangeResult> TransactionImpl::ReadRange(std::string_view begin, std::string_view end,
-                                               const RangeOptions& options) {
+                                               const RangeOptions& options, size_t strip) {
   if (options.limit < 0 || options.target_bytes < 0) {
     return Error(ErrorCode::kInvalidArgument,
                  fmt::format("range limit {} and target_bytes {} must not be negative",
@@ -220,7 +220,7 @@ Result<RangeResult> TransactionImpl::ReadRange(std::string_view begin, std::stri
   RangeResult out;
   int64_t bytes = 0;
   while (c.Valid()) {
-    out.kvs.push_back({std::string(c.key()), std::string(c.value())});
+    out.kvs.push_back({std::string(c.key().substr(strip)), std::string(c.value())});
     bytes += static_cast<int64_t>(c.key().size() + c.value().size());
     c.Advance();
     bool full = (options.limit > 0 && static_cast<int>(out.kvs.size()) >= options.limit) ||
@@ -233,10 +233,14 @@ Result<RangeResult> TransactionImpl::ReadRange(std::string_view begin, std::stri
   TDB_RETURN_IF_ERROR(c.status());
   if (!out.more) {
     AddReadConflict(std::string(begin), std::string(end), options.snapshot);
-  } else if (options.reverse == Reverse::kYes) {
-    AddReadConflict(out.kvs.back().key, std::string(end), options.snapshot);
   } else {
-    AddReadConflict(std::string(begin), KeyAfter(out.kvs.back().key), options.snapshot);
+    std::string last(begin.substr(0, strip));  // the stripped prefix, which begin starts with
+    last += out.kvs.back().key;
+    if (options.reverse == Reverse::kYes) {
+      AddReadConflict(std::move(last), std::string(end), options.snapshot);
+    } else {
+      AddReadConflict(std::string(begin), KeyAfter(last), options.snapshot);
+    }
   }
   return out;
 }

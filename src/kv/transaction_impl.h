@@ -25,17 +25,20 @@ class TransactionImpl {
   Result<std::string> GetKey(const KeySelector& selector, Snapshot snapshot);
   Result<RangeResult> GetRange(const KeySelector& begin, const KeySelector& end,
                                const RangeOptions& options);
+  // `strip`: for layers that confine a transaction to a prefix of that many bytes, which every
+  // key in [begin, end) shares with `begin`: results come without it.
   Result<RangeResult> GetRange(std::string_view begin, std::string_view end,
-                               const RangeOptions& options);
+                               const RangeOptions& options, size_t strip = 0);
 
   // Selector resolution and selector ranges confined to [lower, upper): a selector that would
   // walk past either end stops there (resolving to `upper` or `lower`), and no read or
   // conflict range leaves the bounds. For layers that confine a transaction (tenants).
   Result<std::string> ResolveWithin(const KeySelector& selector, Snapshot snapshot,
                                     std::string_view lower, std::string_view upper);
+  // With `strip` as for GetRange (`lower` starts with the prefix).
   Result<RangeResult> GetRangeWithin(const KeySelector& begin, const KeySelector& end,
                                      const RangeOptions& options, std::string_view lower,
-                                     std::string_view upper);
+                                     std::string_view upper, size_t strip = 0);
 
   Status Set(std::string_view key, std::string_view value);
   Status Clear(std::string_view key);
@@ -77,7 +80,7 @@ class TransactionImpl {
   Status AddWriteMutation(Mutation m, KeyRange conflict);
   void AddReadConflict(std::string begin, std::string end, Snapshot snapshot);
   Result<RangeResult> ReadRange(std::string_view begin, std::string_view end,
-                                const RangeOptions& options);
+                                const RangeOptions& options, size_t strip = 0);
   std::string_view LegalEnd() const;
   void CancelWatches(const Status& why);
 

@@ -120,12 +120,28 @@ Result<int64_t> TenantRuntime::StoredEstimate(Database& db, int64_t now) {
   return estimate;
 }
 
+namespace {
+
+// This thread's pending-usage slot: threads are spread over the slots round-robin.
+size_t ThisThreadSlot() {
+  static std::atomic<size_t> next{0};
+  thread_local size_t slot = next.fetch_add(1, std::memory_order_relaxed);
+  return slot;
+}
+
+void AddTo(std::atomic<int64_t>& a, int64_t v) {
+  if (v != 0) a.fetch_add(v, std::memory_order_relaxed);
+}
+
+}  // namespace
+
 bool TenantRuntime::AddPending(const UsageDelta& delta, int64_t now) {
   if (delta.empty()) return false;
-  pending_reads_.fetch_add(delta.reads, std::memory_order_relaxed);
-  pending_writes_.fetch_add(delta.writes, std::memory_order_relaxed);
-  pending_bytes_read_.fetch_add(delta.bytes_read, std::memory_order_relaxed);
-  pending_bytes_written_.fetch_add(delta.bytes_written, std::memory_order_relaxed);
+  PendingSlot& slot = pending_[ThisThreadSlot() % kPendingSlots];
+  AddTo(slot.reads, delta.reads);
+  AddTo(slot.writes, delta.writes);
+  AddTo(slot.bytes_read, delta.bytes_read);
+  AddTo(slot.bytes_written, delta.bytes_written);
   int64_t since = pending_since_.load(std::memory_order_relaxed);
   if (since < 0 && pending_since_.compare_exchange_strong(since, now)) since = now;
   return now - since > kRefreshMicros;
@@ -135,10 +151,12 @@ UsageDelta TenantRuntime::TakePending() {
   UsageDelta out;
   if (pending_since_.load(std::memory_order_relaxed) < 0) return out;  // nothing since the last
   pending_since_.store(-1, std::memory_order_relaxed);
-  out.reads = pending_reads_.exchange(0, std::memory_order_relaxed);
-  out.writes = pending_writes_.exchange(0, std::memory_order_relaxed);
-  out.bytes_read = pending_bytes_read_.exchange(0, std::memory_order_relaxed);
-  out.bytes_written = pending_bytes_written_.exchange(0, std::memory_order_relaxed);
+  for (PendingSlot& slot : pending_) {
+    out.reads += slot.reads.exchange(0, std::memory_order_relaxed);
+    out.writes += slot.writes.exchange(0, std::memory_order_relaxed);
+    out.bytes_read += slot.bytes_read.exchange(0, std::memory_order_relaxed);
+    out.bytes_written += slot.bytes_written.exchange(0, std::memory_order_relaxed);
+  }
   return out;
 }
 

@@ -75,11 +75,16 @@ struct TenantRuntime {
   int64_t refilled_at_ = 0;      // GUARDED_BY(mu_)
   int64_t stored_estimate_ = 0;  // GUARDED_BY(mu_)
   int64_t stored_at_ = -1;       // GUARDED_BY(mu_)
-  // Pending usage (see AddPending), and since when (-1: none).
-  std::atomic<int64_t> pending_reads_{0};
-  std::atomic<int64_t> pending_writes_{0};
-  std::atomic<int64_t> pending_bytes_read_{0};
-  std::atomic<int64_t> pending_bytes_written_{0};
+  // Pending usage (see AddPending), in slots picked by thread so concurrent readers do not
+  // write one shared cache line, and since when (-1: none).
+  struct alignas(64) PendingSlot {
+    std::atomic<int64_t> reads{0};
+    std::atomic<int64_t> writes{0};
+    std::atomic<int64_t> bytes_read{0};
+    std::atomic<int64_t> bytes_written{0};
+  };
+  static constexpr size_t kPendingSlots = 8;
+  PendingSlot pending_[kPendingSlots];
   std::atomic<int64_t> pending_since_{-1};
 };
 

@@ -153,9 +153,9 @@ Result<RangeResult> TenantTransactionImpl::GetRange(const KeySelector& begin,
                                                     const KeySelector& end,
                                                     const RangeOptions& options) {
   TDB_RETURN_IF_ERROR(CountOp());
-  TDB_ASSIGN_OR_RETURN(RangeResult r, tr_.GetRangeWithin(AbsSelector(begin), AbsSelector(end),
-                                                         options, rt_->prefix, rt_->end));
-  for (KeyValue& kv : r.kvs) kv.key.erase(0, rt_->prefix.size());  // in place: no copy
+  TDB_ASSIGN_OR_RETURN(
+      RangeResult r, tr_.GetRangeWithin(AbsSelector(begin), AbsSelector(end), options, rt_->prefix,
+                                        rt_->end, rt_->prefix.size()));
   CountRead(r);
   return r;
 }
@@ -164,8 +164,8 @@ Result<RangeResult> TenantTransactionImpl::GetRange(std::string_view begin, std:
                                                     const RangeOptions& options) {
   TDB_RETURN_IF_ERROR(CheckRange(begin, end));
   TDB_RETURN_IF_ERROR(CountOp());
-  TDB_ASSIGN_OR_RETURN(RangeResult r, tr_.GetRange(Abs(begin), Abs(end), options));
-  for (KeyValue& kv : r.kvs) kv.key.erase(0, rt_->prefix.size());  // in place: no copy
+  TDB_ASSIGN_OR_RETURN(RangeResult r,
+                       tr_.GetRange(Abs(begin), Abs(end), options, rt_->prefix.size()));
   CountRead(r);
   return r;
 }

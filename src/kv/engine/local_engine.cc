@@ -507,7 +507,15 @@ std::unique_ptr<LocalEngine::WrittenGroup> LocalEngine::WriteGroup(
   if (tracked_.size() > kMaxTracked) tracked_.clear();  // bounded; refilled as needed
   last_version_ = version;
   batch.Put(store_->meta(), kVersionKey, BigEndian64(static_cast<uint64_t>(version)));
-  rocksdb::Status ws = store_->db->Write(write_options_, &batch);
+  rocksdb::Status ws;
+  {
+    std::lock_guard<std::mutex> wal(wal_mu_);  // see wal_mu_
+    ws = store_->db->Write(write_options_, &batch);
+    if (!ws.ok() && wal_failure_.ok()) {
+      wal_failure_ = FromRocks(ws, fmt::format("writing commit versions {}..{}",
+                                               written->writers.front()->result->version, version));
+    }
+  }
   if (!ws.ok()) {
     // The write-ahead log may or may not hold the batch (a failed write can leave part of it
     // in the file, and RocksDB's recovery then keeps or drops it whole), so these commits'
@@ -566,10 +574,16 @@ void LocalEngine::SyncGroups(Writer* self) {
   // sync the log. Either way the groups still waiting have an unknown outcome.
   Status s = failed;
   if (s.ok() && sync_wal_) {
-    s = FromRocks(
-        store_->db->SyncWAL(),
-        fmt::format("syncing the log for commit versions {}..{}",
-                    groups.front()->writers.front()->result->version, groups.back()->version));
+    std::unique_lock<std::mutex> wal(wal_mu_);  // see wal_mu_
+    if (!wal_failure_.ok()) {
+      s = wal_failure_;  // an append failed after these groups were taken: no sync now
+    } else {
+      s = FromRocks(
+          store_->db->SyncWAL(),
+          fmt::format("syncing the log for commit versions {}..{}",
+                      groups.front()->writers.front()->result->version, groups.back()->version));
+      if (!s.ok()) wal_failure_ = s;
+    }
     if (!s.ok()) {
       // Sticky before anyone hears of it: no commit written from now on may be acknowledged.
       std::lock_guard<std::mutex> l(queue_mu_);
