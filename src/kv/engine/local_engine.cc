@@ -14,6 +14,7 @@
 #include <thread>
 #include <vector>
 
+#include "kv/engine/log_sync_fs.h"
 #include "kv/engine/rocks_status.h"
 
 namespace tenantdb::kv {
@@ -63,7 +64,8 @@ struct LocalEngine::Store {
     db.reset();
     env.reset();
   }
-  std::unique_ptr<rocksdb::Env> env;  // the in-memory environment, or null
+  std::shared_ptr<LogSyncFs> log_fs;  // on disk: syncs the log (SyncGroups)
+  std::unique_ptr<rocksdb::Env> env;  // the in-memory environment, or one over log_fs
   std::unique_ptr<rocksdb::DB> db;
   std::vector<rocksdb::ColumnFamilyHandle*> handles;  // [0] default, [1] meta
   rocksdb::ColumnFamilyHandle* data() const { return handles[0]; }
@@ -214,8 +216,10 @@ Result<std::unique_ptr<LocalEngine>> LocalEngine::Open(const LocalEngineOptions&
     store->env.reset(rocksdb::NewMemEnv(rocksdb::Env::Default()));
     ro.env = store->env.get();
     path = "/tenantdb-memory";
-  } else if (options.file_system != nullptr) {
-    store->env = rocksdb::NewCompositeEnv(options.file_system);
+  } else {
+    store->log_fs = std::make_shared<LogSyncFs>(
+        options.file_system != nullptr ? options.file_system : rocksdb::FileSystem::Default());
+    store->env = rocksdb::NewCompositeEnv(store->log_fs);
     ro.env = store->env.get();
   }
   std::vector<rocksdb::ColumnFamilyDescriptor> families = {
@@ -507,15 +511,7 @@ std::unique_ptr<LocalEngine::WrittenGroup> LocalEngine::WriteGroup(
   if (tracked_.size() > kMaxTracked) tracked_.clear();  // bounded; refilled as needed
   last_version_ = version;
   batch.Put(store_->meta(), kVersionKey, BigEndian64(static_cast<uint64_t>(version)));
-  rocksdb::Status ws;
-  {
-    std::lock_guard<std::mutex> wal(wal_mu_);  // see wal_mu_
-    ws = store_->db->Write(write_options_, &batch);
-    if (!ws.ok() && wal_failure_.ok()) {
-      wal_failure_ = FromRocks(ws, fmt::format("writing commit versions {}..{}",
-                                               written->writers.front()->result->version, version));
-    }
-  }
+  rocksdb::Status ws = store_->db->Write(write_options_, &batch);
   if (!ws.ok()) {
     // The write-ahead log may or may not hold the batch (a failed write can leave part of it
     // in the file, and RocksDB's recovery then keeps or drops it whole), so these commits'
@@ -574,16 +570,11 @@ void LocalEngine::SyncGroups(Writer* self) {
   // sync the log. Either way the groups still waiting have an unknown outcome.
   Status s = failed;
   if (s.ok() && sync_wal_) {
-    std::unique_lock<std::mutex> wal(wal_mu_);  // see wal_mu_
-    if (!wal_failure_.ok()) {
-      s = wal_failure_;  // an append failed after these groups were taken: no sync now
-    } else {
-      s = FromRocks(
-          store_->db->SyncWAL(),
-          fmt::format("syncing the log for commit versions {}..{}",
-                      groups.front()->writers.front()->result->version, groups.back()->version));
-      if (!s.ok()) wal_failure_ = s;
-    }
+    // Not DB::SyncWAL: see log_sync_fs.h.
+    s = FromRocks(
+        store_->log_fs->SyncLogs(),
+        fmt::format("syncing the log for commit versions {}..{}",
+                    groups.front()->writers.front()->result->version, groups.back()->version));
     if (!s.ok()) {
       // Sticky before anyone hears of it: no commit written from now on may be acknowledged.
       std::lock_guard<std::mutex> l(queue_mu_);

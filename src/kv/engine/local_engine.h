@@ -106,14 +106,6 @@ class LocalEngine final : public Engine {
   rocksdb::WriteOptions write_options_;
 
   bool sync_wal_;  // fsync the log before acknowledging (durability sync, on disk)
-  // Held around each RocksDB Write and SyncWAL, so the log is never synced while a group is
-  // being appended to it. RocksDB 7.8 (Debian's build keeps its assertions) aborts the process
-  // when SyncWAL runs after a log append failed, and an append can fail while a sync is
-  // already decided; so for now the fsync and the next group's append take turns, while the
-  // next group's resolution and everything after the fsync still overlap. A filesystem
-  // wrapper that syncs the log files itself would lift this.
-  std::mutex wal_mu_;
-  Status wal_failure_;  // GUARDED_BY(wal_mu_): the first failed append or sync of the log
 
   std::mutex queue_mu_;
   std::deque<Writer*> queue_;                          // GUARDED_BY(queue_mu_), write stage
