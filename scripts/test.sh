@@ -45,7 +45,7 @@ fi
 
 if [ "$mode" = --coverage ]; then
   mkdir -p coverage
-  gcovr -r . --object-directory "$dir" \
+  gcovr -r . --object-directory "$dir" "$dir" --gcov-ignore-parse-errors \
     --filter 'src/kv/' --filter 'src/tuple/' --filter 'src/tenant/' \
     --exclude '.*_test\.cc' --exclude 'src/testing/' \
     --print-summary --txt coverage/summary.txt --html-details coverage/index.html
