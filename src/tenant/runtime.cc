@@ -160,8 +160,6 @@ UsageDelta TenantRuntime::TakePending() {
   return out;
 }
 
-void TenantRuntime::RestorePending(const UsageDelta& delta, int64_t now) { AddPending(delta, now); }
-
 std::shared_ptr<TenantRuntime> RuntimeFor(Database& db, int64_t id, std::string_view name) {
   auto reg = RegistryOf(db);
   std::lock_guard<std::mutex> l(reg->mu);
@@ -188,7 +186,7 @@ Status FlushPending(Database& db, TenantRuntime& rt) {
                          EncodeUsage(pending));
       },
       options);
-  if (!s.ok()) rt.RestorePending(pending, NowMicros(db));
+  if (!s.ok()) rt.AddPending(pending, NowMicros(db));  // put back for a later flush
   return s;
 }
 

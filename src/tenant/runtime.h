@@ -56,10 +56,9 @@ struct TenantRuntime {
 
   // Usage of read-only transactions waiting to be written by the next write transaction or
   // by a flush. Add returns true when the oldest pending usage is over a second old.
-  // Lock-free: every read-only transaction adds to it.
+  // Lock-free: every read-only transaction adds to it; usage taken and not written goes back.
   bool AddPending(const UsageDelta& delta, int64_t now_micros);
   UsageDelta TakePending();
-  void RestorePending(const UsageDelta& delta, int64_t now_micros);
 
  private:
   std::mutex mu_;

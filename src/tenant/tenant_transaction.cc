@@ -293,7 +293,7 @@ Status TenantTransactionImpl::Commit() {
   Status s = tr_.Atomic(MutationType::kAdd, UsageKey(rt_->id, DayOf(now)), EncodeUsage(total));
   if (s.ok()) s = tr_.Commit();
   if (!s.ok()) {
-    rt_->RestorePending(pending, now);
+    rt_->AddPending(pending, now);     // put back for a later write or flush
     rt_->ForgetEntry(NowMicros(db_));  // the entry may have changed: read it again
   }
   return s;
