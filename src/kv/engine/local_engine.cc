@@ -25,8 +25,9 @@ constexpr char kMetaFamily[] = "meta";
 constexpr char kVersionKey[] = "version";
 constexpr size_t kMaxGroupSize = 512;
 constexpr uint64_t kPruneEvery = 1024;
-// How long a sync leader waits for commits being written to join its fsync.
-constexpr auto kMaxSyncWait = std::chrono::microseconds(100);
+// Groups a write leader writes, or fsyncs a sync leader makes, before handing its stage on
+// (its own commit is done by then, and its client waits).
+constexpr int kMaxLeadRounds = 16;
 // A read view older than this (in versions) is advanced before a transaction starts on it.
 constexpr Version kViewRefresh = 250'000;
 // Keys whose newest value the write leader tracks for atomic operations, at most.
@@ -72,37 +73,44 @@ struct LocalEngine::Store {
   rocksdb::ColumnFamilyHandle* meta() const { return handles[1]; }
 };
 
-// One committing thread's request. The thread waits on its own mutex and condition variable
-// (so waking one writer never contends with the others) until another thread gives it a stage
-// to lead or its outcome.
+// One committing thread's request. The thread sleeps on its own futex (so waking one writer
+// never contends with the others) until another thread gives it a stage to lead or its outcome.
 struct LocalEngine::Writer {
-  enum State { kWaiting, kLeadWrite, kLeadSync, kDone };
-
   explicit Writer(CommitRequest* r) : request(r) {}
 
   // Sets the state and wakes the writer's thread. Once the state is kDone the writer's thread
   // may return and destroy it, so the caller must not touch it after this call.
-  void Set(State s) {
+  void Set(Role s) {
     // Lock-free, so the woken thread does not wake only to block on a mutex the waker still
     // holds. `waking` keeps the writer alive (see Await) until notify_one has returned.
     waking.store(true, std::memory_order_relaxed);
-    state.store(s, std::memory_order_release);
+    state.store(static_cast<uint32_t>(s), std::memory_order_release);
     state.notify_one();
     waking.store(false, std::memory_order_release);
   }
   // Waits until another thread sets a state, and returns it (leaving kWaiting behind).
-  State Await() {
+  Role Await() {
+    constexpr auto kWaiting = static_cast<uint32_t>(Role::kWait);
     uint32_t s;
     while ((s = state.load(std::memory_order_acquire)) == kWaiting) state.wait(kWaiting);
     // The waker may still be inside notify_one on this object: wait for it to leave.
     while (waking.load(std::memory_order_acquire)) std::this_thread::yield();
     state.store(kWaiting, std::memory_order_relaxed);
-    return static_cast<State>(s);
+    return static_cast<Role>(s);
+  }
+
+  // Wakes the writers this one was asked to acknowledge (see SyncRound).
+  void WakeNext() {
+    for (Writer* w : wake_next) {
+      if (w != nullptr) w->Set(Role::kDone);
+    }
   }
 
   CommitRequest* request;
+  Writer* wake_next[2] = {nullptr, nullptr};
+  std::atomic<bool> leading{false};  // leading the write stage (not waiting: see SyncRound)
   Result<CommitResult> result = Error(ErrorCode::kInternalError, "commit not processed");
-  std::atomic<uint32_t> state{kWaiting};
+  std::atomic<uint32_t> state{static_cast<uint32_t>(Role::kWait)};
   std::atomic<bool> waking{false};
 };
 
@@ -387,9 +395,22 @@ Result<CommitResult> LocalEngine::Commit(CommitRequest request) {
     queue_.push_back(&w);
     lead = queue_.size() == 1;  // else a write leader is at the head and hands on to us
   }
-  Writer::State state = lead ? Writer::kLeadWrite : w.Await();
-  if (state == Writer::kLeadWrite) {
-    // Write leader: take everything queued so far.
+  Role state = lead ? Role::kLeadWrite : w.Await();
+  if (state == Role::kLeadWrite) state = LeadWrites(&w);
+  if (state == Role::kLeadSync) {
+    SyncGroups(&w);
+  } else {
+    w.WakeNext();
+  }
+  return std::move(w.result);
+}
+
+LocalEngine::Role LocalEngine::LeadWrites(Writer* self) {
+  self->leading.store(true, std::memory_order_relaxed);
+  bool mine_finished = false;
+  bool lead_sync = false;
+  for (int round = 1;; ++round) {
+    // Take everything queued so far.
     std::vector<Writer*> group;
     Status failed;
     {
@@ -413,34 +434,45 @@ Result<CommitResult> LocalEngine::Commit(CommitRequest request) {
     }
     Writer* next_writer = nullptr;
     Writer* sync_leader = nullptr;
-    bool wake_sync_leader = false;
+    bool more = false;
     {
       std::lock_guard<std::mutex> l(queue_mu_);
       for (size_t i = 0; i < group.size(); ++i) queue_.pop_front();
-      if (!queue_.empty()) next_writer = queue_.front();
       if (written != nullptr) {
         unsynced_ += written->writers.size();
-        wake_sync_leader = syncing_;  // it may be waiting for more commits (SyncGroups)
+        if (!syncing_) {
+          // Nobody leads the sync stage: a writer of this group that is waiting does, or this
+          // thread when the group is its commit alone.
+          syncing_ = true;
+          for (Writer* c : written->writers) {
+            if (c != self) {
+              sync_leader = c;
+              break;
+            }
+          }
+          if (sync_leader == nullptr) lead_sync = true;
+        }
         written_.push_back(std::move(written));
-        if (!syncing_ && written_.size() == 1) sync_leader = written_.front()->writers.front();
       }
+      more = !lead_sync && !queue_.empty() && round < kMaxLeadRounds;
+      if (!more && !queue_.empty()) next_writer = queue_.front();
     }
-    if (wake_sync_leader) written_cv_.notify_one();
-    if (next_writer != nullptr) next_writer->Set(Writer::kLeadWrite);
-    if (sync_leader != nullptr && sync_leader != &w) sync_leader->Set(Writer::kLeadSync);
-    bool mine_finished = false;
+    if (sync_leader != nullptr) sync_leader->Set(Role::kLeadSync);
     for (Writer* f : finished) {
-      if (f == &w) {
+      if (f == self) {
         mine_finished = true;
       } else {
-        f->Set(Writer::kDone);
+        f->Set(Role::kDone);
       }
     }
-    if (mine_finished) return std::move(w.result);
-    state = sync_leader == &w ? Writer::kLeadSync : w.Await();
+    if (!more) {
+      self->leading.store(false, std::memory_order_release);
+      if (next_writer != nullptr) next_writer->Set(Role::kLeadWrite);
+      break;
+    }
   }
-  if (state == Writer::kLeadSync) SyncGroups(&w);
-  return std::move(w.result);
+  if (mine_finished) return Role::kDone;
+  return lead_sync ? Role::kLeadSync : self->Await();
 }
 
 std::unique_ptr<LocalEngine::WrittenGroup> LocalEngine::WriteGroup(
@@ -546,24 +578,34 @@ std::unique_ptr<LocalEngine::WrittenGroup> LocalEngine::WriteGroup(
 }
 
 void LocalEngine::SyncGroups(Writer* self) {
-  std::vector<std::unique_ptr<WrittenGroup>> groups;
-  Status failed;
-  {
-    std::unique_lock<std::mutex> l(queue_mu_);
-    syncing_ = true;
-    if (sync_wal_ && unsynced_ < last_sync_commits_) {
-      // Fewer commits are written than the previous fsync carried: its clients are most
-      // likely on their way back with their next transaction. Let them join this fsync rather
-      // than wait a whole fsync for the next one. Bounded, and never when at least as many
-      // are written as last time (so a single client never waits).
-      written_cv_.wait_until(l, std::chrono::steady_clock::now() + kMaxSyncWait,
-                             [&] { return unsynced_ >= last_sync_commits_; });
-    }
-    last_sync_commits_ = unsynced_;
+  std::unique_lock<std::mutex> l(queue_mu_);
+  for (int round = 1;; ++round) {
+    std::vector<std::unique_ptr<WrittenGroup>> groups;
     for (auto& g : written_) groups.push_back(std::move(g));
     written_.clear();
-    failed = failed_;
+    Status failed = failed_;
+    l.unlock();
+    size_t commits = SyncRound(self, groups, failed);
+    l.lock();
+    unsynced_ -= commits;
+    if (written_.empty()) break;  // the next write leader to write a group finds a sync leader
+    if (round < kMaxLeadRounds) continue;
+    // Hand the stage on to a writer that waits for its fsync (not the write leader: busy).
+    for (const auto& g : written_) {
+      for (Writer* c : g->writers) {
+        if (!c->leading.load(std::memory_order_acquire)) {
+          l.unlock();
+          c->Set(Role::kLeadSync);
+          return;
+        }
+      }
+    }
   }
+  syncing_ = false;
+}
+
+size_t LocalEngine::SyncRound(Writer* self, std::vector<std::unique_ptr<WrittenGroup>>& groups,
+                              Status failed) {
   // Every group taken was written before this sync starts, so one fsync covers them all. After
   // a failed sync nothing behind it may be acknowledged (the kernel may have dropped pages of
   // the log that a later sync would not bring back); after a failed write RocksDB refuses to
@@ -606,21 +648,27 @@ void LocalEngine::SyncGroups(Writer* self) {
       for (Writer* w : g->writers) w->result = unknown;
     }
   }
-  // Acknowledge first, then hand the sync stage on, so the acknowledged clients' next
-  // commits can be written in time to join the next fsync.
+  // Acknowledged as a binary tree (each writer wakes two more on its way out), so this thread
+  // makes one wake-up and goes on to the next fsync.
+  std::vector<Writer*> acks;
+  acks.reserve(commits);
   for (const auto& g : groups) {
     for (Writer* w : g->writers) {
-      if (w != self) w->Set(Writer::kDone);
+      if (w == self) continue;
+      if (w->leading.load(std::memory_order_acquire)) {
+        w->Set(Role::kDone);  // busy leading the write stage: must not hold others up
+      } else {
+        acks.push_back(w);
+      }
     }
   }
-  Writer* next = nullptr;
-  {
-    std::lock_guard<std::mutex> l(queue_mu_);
-    syncing_ = false;
-    unsynced_ -= commits;
-    if (!written_.empty()) next = written_.front()->writers.front();
+  for (size_t i = 0; i < acks.size(); ++i) {
+    for (size_t j = 0; j < 2 && 2 * i + 1 + j < acks.size(); ++j) {
+      acks[i]->wake_next[j] = acks[2 * i + 1 + j];
+    }
   }
-  if (next != nullptr) next->Set(Writer::kLeadSync);
+  if (!acks.empty()) acks[0]->Set(Role::kDone);
+  return commits;
 }
 
 void LocalEngine::ApplyMutations(const CommitRequest& request, Version version,
