@@ -382,6 +382,13 @@ size_t LocalEngine::QueuedCommits() {
   return queue_.size();
 }
 
+uint64_t LocalEngine::ActiveMemtableEntries() {
+  uint64_t entries = 0;
+  store_->db->GetIntProperty(store_->data(), rocksdb::DB::Properties::kNumEntriesActiveMemTable,
+                             &entries);
+  return entries;
+}
+
 size_t LocalEngine::UnsyncedCommits() {
   std::lock_guard<std::mutex> l(queue_mu_);
   return unsynced_;
@@ -539,6 +546,20 @@ std::unique_ptr<LocalEngine::WrittenGroup> LocalEngine::WriteGroup(
     w->result = CommitResult{v, 0};
     written->writers.push_back(w);
   }
+  // The group's atomic results, after everything else it wrote: the tracker holds each key's
+  // value after the group's last write to it, atomic or not.
+  std::sort(group_atomics_.begin(), group_atomics_.end(),
+            [](TrackedMap::iterator a, TrackedMap::iterator b) { return &*a < &*b; });
+  group_atomics_.erase(std::unique(group_atomics_.begin(), group_atomics_.end()),
+                       group_atomics_.end());
+  for (TrackedMap::iterator it : group_atomics_) {
+    if (it->second) {
+      batch.Put(store_->data(), it->first, *it->second);
+    } else {
+      batch.Delete(store_->data(), it->first);
+    }
+  }
+  group_atomics_.clear();
   if (written->writers.empty()) return nullptr;
   if (tracked_.size() > kMaxTracked) tracked_.clear();  // bounded; refilled as needed
   last_version_ = version;
@@ -716,13 +737,8 @@ void LocalEngine::ApplyMutations(const CommitRequest& request, Version version,
       default: {
         // Tracked by WriteGroup before the group was applied.
         auto it = tracked_.find(m.key);
-        std::optional<std::string> result = ApplyAtomicOp(m.type, it->second, m.param);
-        if (result) {
-          batch.Put(store_->data(), m.key, *result);
-        } else {
-          batch.Delete(store_->data(), m.key);
-        }
-        it->second = std::move(result);
+        it->second = ApplyAtomicOp(m.type, it->second, m.param);
+        group_atomics_.push_back(it);  // written by WriteGroup
       }
     }
   }

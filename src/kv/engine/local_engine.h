@@ -80,6 +80,8 @@ class LocalEngine final : public Engine {
   size_t QueuedCommits();
   // and commits written and waiting for (or in) their fsync.
   size_t UnsyncedCommits();
+  // For tests and metrics: entries (puts and deletes) in the active memtable of user data.
+  uint64_t ActiveMemtableEntries();
   Result<int64_t> EstimateSize(std::string_view begin, std::string_view end) override;
 
   struct Store;  // the RocksDB instance and its environment; outlives every read view
@@ -130,7 +132,12 @@ class LocalEngine final : public Engine {
   // The newest value (nullopt: absent) of keys atomic operations touched recently, kept
   // current by every write of the write stage, so an atomic operation on a hot key (a
   // counter, a tenant's usage) does not read the store in the commit path.
-  std::map<std::string, std::optional<std::string>, std::less<>> tracked_;
+  using TrackedMap = std::map<std::string, std::optional<std::string>, std::less<>>;
+  TrackedMap tracked_;
+  // Keys the group being applied changed by atomic operations: each gets its final value
+  // written once, after the group's other writes, however many commits of the group added to
+  // it (a hot counter, a tenant's usage key).
+  std::vector<TrackedMap::iterator> group_atomics_;
   Version last_version_;
   uint64_t commits_since_prune_ = 0;
   Version last_prune_version_ = 0;
