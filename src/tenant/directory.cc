@@ -2,6 +2,9 @@
 // Database::Run, so concurrent directory changes serialize by conflict and retry.
 #include <fmt/format.h>
 
+#include <algorithm>
+#include <mutex>
+
 #include "common/printable.h"
 #include "kv/engine/engine.h"
 #include "tenant/layout.h"
@@ -23,6 +26,41 @@ RunOptions SystemRun() {
   RunOptions o;
   o.transaction.system_access = true;
   return o;
+}
+
+// The block of tenant ids this process reserved and has not handed out yet: creates running
+// at once conflict only on their names, never on the id counter. Blocks start at one id and
+// double up to kIdBlock, so a short-lived process (one command line call) leaves no gap in
+// the ids; ids of a block left unused when the process ends are never handed out (ids are
+// allocated once, never reused).
+struct IdBlock {
+  std::mutex mu;
+  int64_t next = 0;  // GUARDED_BY(mu)
+  int64_t end = 0;   // GUARDED_BY(mu)
+  int64_t size = 1;  // GUARDED_BY(mu): of the next block reserved
+};
+
+Result<int64_t> NextTenantId(Database& db) {
+  auto block = std::static_pointer_cast<IdBlock>(
+      db.Attachment("tenant.id_block", [] { return std::make_shared<IdBlock>(); }));
+  std::lock_guard<std::mutex> l(block->mu);
+  if (block->next == block->end) {
+    int64_t start = 1;
+    TDB_RETURN_IF_ERROR(db.Run(
+        [&](Transaction& tr) -> Status {
+          TDB_ASSIGN_OR_RETURN(std::optional<std::string> next, tr.Get(tenant::NextIdKey()));
+          start = 1;
+          if (next) {
+            TDB_ASSIGN_OR_RETURN(start, DecodeId(*next));
+          }
+          return tr.Set(tenant::NextIdKey(), EncodeId(start + block->size));
+        },
+        SystemRun()));
+    block->next = start;
+    block->end = start + block->size;
+    block->size = std::min(2 * block->size, tenant::kIdBlock);
+  }
+  return block->next++;
 }
 
 Status NotFound(std::string_view name) {
@@ -80,6 +118,7 @@ Result<TenantInfo> TenantDirectory::Create(std::string_view name,
     return Error(ErrorCode::kInvalidArgument, "tenant quotas must not be negative");
   }
   TenantInfo info;
+  int64_t id = 0;
   Status s = db_->Run(
       [&](Transaction& tr) -> Status {
         TDB_ASSIGN_OR_RETURN(std::optional<std::string> existing, tr.Get(NameKey(name)));
@@ -87,10 +126,8 @@ Result<TenantInfo> TenantDirectory::Create(std::string_view name,
           return Error(ErrorCode::kTenantAlreadyExists,
                        fmt::format("tenant {} already exists", Printable(name)));
         }
-        TDB_ASSIGN_OR_RETURN(std::optional<std::string> next, tr.Get(tenant::NextIdKey()));
-        int64_t id = 1;
-        if (next) {
-          TDB_ASSIGN_OR_RETURN(id, DecodeId(*next));
+        if (id == 0) {
+          TDB_ASSIGN_OR_RETURN(id, NextTenantId(*db_));  // kept if this transaction retries
         }
         info = TenantInfo{};
         info.name = std::string(name);
@@ -99,7 +136,6 @@ Result<TenantInfo> TenantDirectory::Create(std::string_view name,
         info.created_micros = tenant::NowMicros(*db_);
         info.quota = options.quota;
         info.metadata = options.metadata;
-        TDB_RETURN_IF_ERROR(tr.Set(tenant::NextIdKey(), EncodeId(id + 1)));
         TDB_RETURN_IF_ERROR(tr.Set(NameKey(name), EncodeId(id)));
         return tr.Set(EntryKey(id), EncodeEntry(info));
       },

@@ -30,6 +30,9 @@ std::string NameRangeBegin();  // first name key
 std::string NameRangeEnd();    // after the last name key
 Result<std::string> NameFromKey(std::string_view key);
 std::string EntryKey(int64_t id);
+// Tenant ids are reserved from the counter at NextIdKey in blocks of at most this many (one
+// short transaction per block) and handed out by the process that reserved them (directory.cc).
+inline constexpr int64_t kIdBlock = 64;
 std::string NextIdKey();
 std::string UsageKey(int64_t id, int64_t day);
 std::pair<std::string, std::string> UsageRange(int64_t id);
