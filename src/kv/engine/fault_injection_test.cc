@@ -280,10 +280,10 @@ TEST_F(FaultInjectionTest, AFailedSyncFailsTheGroupWrittenBehindIt) {
   fs_->InjectFault(fault);
   fs_->ReleaseWalSyncs(1);
   ASSERT_TRUE(testing::WaitUntil([&] { return fs_->InjectedFailures() == 1; }));
+  t1.join();
   fs_->ClearFault();
   uint64_t syncs = fs_->WalSyncs();
   fs_->HoldWalSyncs(false);
-  t1.join();
   t2.join();
   EXPECT_EQ(fs_->WalSyncs(), syncs + 1) << "the second group's own fsync succeeded";
   TDB_EXPECT_ERROR(first_result, ErrorCode::kIoError);

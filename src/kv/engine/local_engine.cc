@@ -663,9 +663,9 @@ size_t LocalEngine::SyncRound(Writer* self, std::vector<std::unique_ptr<WrittenG
   size_t commits = 0;
   for (const auto& g : groups) commits += g->writers.size();
 
-  // Rounds publish in order, and if one fails, nothing after it may be acknowledged (the
-  // kernel may have dropped pages of the log that a later fsync does not write again; SyncLogs
-  // also reports such an error to every call that overlapped the failed sync).
+  // Rounds publish in order: an earlier round's fsync may still run (this one's SyncLogs does
+  // not wait for a file another round is syncing), and if it fails, nothing after it may be
+  // acknowledged (the kernel may have dropped pages of the log this fsync did not rewrite).
   for (uint64_t p; (p = published_rounds_.load(std::memory_order_acquire)) != round - 1;) {
     published_rounds_.wait(p, std::memory_order_acquire);
   }

@@ -1,11 +1,7 @@
 #include "kv/engine/log_sync_fs.h"
 
-#include <algorithm>
 #include <atomic>
-#include <condition_variable>
 #include <filesystem>
-#include <mutex>
-#include <set>
 #include <utility>
 
 namespace tenantdb::kv {
@@ -21,7 +17,7 @@ bool IsLog(const std::string& name) { return name.ends_with(".log"); }
 
 }  // namespace
 
-// An open log file: counts its appends and which of them a finished sync covers.
+// An open log file: remembers whether it was appended to since LogSyncFs last synced it.
 class TrackedLogFile final : public rocksdb::FSWritableFileOwnerWrapper {
  public:
   TrackedLogFile(LogSyncFs* fs, std::unique_ptr<rocksdb::FSWritableFile> target)
@@ -49,51 +45,19 @@ class TrackedLogFile final : public rocksdb::FSWritableFileOwnerWrapper {
     return target()->Close(options, dbg);
   }
 
-  // Makes every append made before this call durable. Returns once a sync that started after
-  // them has finished (this call's own, or one already running that covers them) and every
-  // sync of this file started before has finished too, with the first error any sync of this
-  // file met: after a failed fdatasync the kernel may have dropped pages that a later,
-  // successful one does not write again, so no later success may hide it.
-  IOStatus SyncAppended() {
-    const uint64_t wanted = appended_.load(std::memory_order_acquire);
-    std::unique_lock<std::mutex> l(mu_);
-    if (error_.ok() && synced_ < wanted && covering_ < wanted) {
-      const uint64_t covers = appended_.load(std::memory_order_acquire);
-      covering_ = covers;
-      const uint64_t id = ++started_;
-      running_.insert(id);
-      l.unlock();
-      IOStatus s = target()->Sync(IOOptions(), nullptr);
-      l.lock();
-      running_.erase(id);
-      if (s.ok()) {
-        synced_ = std::max(synced_, covers);
-      } else if (error_.ok()) {
-        error_ = s;
-      }
-      cv_.notify_all();
-    }
-    const uint64_t seen = started_;
-    cv_.wait(l, [&] { return running_.empty() || *running_.begin() > seen; });
-    return error_;
-  }
+  // True (and cleared) when appended to since the last call.
+  bool TakeDirty() { return dirty_.exchange(false, std::memory_order_acq_rel); }
+  IOStatus SyncData() { return target()->Sync(IOOptions(), nullptr); }
 
  private:
   IOStatus Appended(IOStatus s) {
     // Also after a failed append: part of it may have reached the file.
-    appended_.fetch_add(1, std::memory_order_acq_rel);
+    dirty_.store(true, std::memory_order_release);
     return s;
   }
 
   LogSyncFs* fs_;
-  std::atomic<uint64_t> appended_{0};  // appends so far: each sync covers a prefix of them
-  std::mutex mu_;
-  std::condition_variable cv_;  // a sync finished
-  uint64_t synced_ = 0;         // GUARDED_BY(mu_): appends covered by a finished sync
-  uint64_t covering_ = 0;       // GUARDED_BY(mu_): appends covered by a started sync
-  uint64_t started_ = 0;        // GUARDED_BY(mu_): syncs started (their ids)
-  std::set<uint64_t> running_;  // GUARDED_BY(mu_): ids of the syncs running
-  IOStatus error_;              // GUARDED_BY(mu_): sticky, the first failed sync's error
+  std::atomic<bool> dirty_{false};
 };
 
 LogSyncFs::LogSyncFs(std::shared_ptr<rocksdb::FileSystem> base)
@@ -102,7 +66,8 @@ LogSyncFs::LogSyncFs(std::shared_ptr<rocksdb::FileSystem> base)
 IOStatus LogSyncFs::SyncLogs() {
   std::shared_lock<std::shared_mutex> l(mu_);
   for (auto& [file, name] : files_) {
-    IOStatus s = file->SyncAppended();
+    if (!file->TakeDirty()) continue;
+    IOStatus s = file->SyncData();
     if (!s.ok()) return s;
   }
   // A log file created since the last sync is durable only once its directory entry is.

@@ -7,12 +7,12 @@
 // syncs the log files directly (FSWritableFile::Sync, thread-safe for the POSIX file system:
 // an fdatasync of the file), so an I/O error is only ever an error.
 //
-// It tracks every open log file (*.log) and counts its appends; SyncLogs syncs each file with
-// appends no finished or running sync covers and, when a log file was created since the last
-// call, the directory holding it. Thread-safe; calls may run at once (the engine overlaps two
-// fsyncs). A call returns only when every append made before it is covered by a finished
-// sync and every sync of those files started before it has finished, with the first error
-// any of them met (see TrackedLogFile::SyncAppended).
+// It tracks every open log file (*.log) and whether it was appended to since its last sync;
+// SyncLogs syncs each such file and, when a log file was created since the last call, the
+// directory holding it. Thread-safe; calls may run at once (the engine overlaps two fsyncs). A
+// call that finds a file already taken by a sync still running returns without waiting for
+// it: the caller must not count its appends durable before that earlier call returned OK
+// (the engine publishes sync rounds in order).
 #pragma once
 
 #include <rocksdb/file_system.h>
@@ -31,7 +31,7 @@ class LogSyncFs final : public rocksdb::FileSystemWrapper {
 
   const char* Name() const override { return "TenantdbLogSyncFs"; }
 
-  // Makes every append to a log file made before this call durable (or returns an error).
+  // Makes every append to a log file made before this call durable.
   rocksdb::IOStatus SyncLogs();
 
   rocksdb::IOStatus NewWritableFile(const std::string& name, const rocksdb::FileOptions& options,

@@ -6,16 +6,12 @@
 
 #include <gtest/gtest.h>
 
-#include <atomic>
-#include <chrono>
 #include <filesystem>
 #include <fstream>
 #include <memory>
 #include <string>
-#include <thread>
 
 #include "kv/engine/fault_injection_fs.h"
-#include "kv/engine/local_engine_test_util.h"
 #include "testing/testing.h"
 
 namespace tenantdb::kv {
@@ -90,47 +86,6 @@ TEST_F(LogSyncFsTest, AFailedSyncIsReported) {
   fault.on_append = false;
   faults_->InjectFault(fault);
   EXPECT_TRUE(fs_->SyncLogs().IsIOError());
-}
-
-TEST_F(LogSyncFsTest, OverlappingCallsWaitForTheSyncCoveringThemAndShareItsError) {
-  auto log = Create("000006.log");
-  ASSERT_TRUE(log->Append("first", IOOptions(), nullptr).ok());
-  faults_->HoldWalSyncs(true);
-  rocksdb::IOStatus first, second, third;
-  std::atomic<bool> second_returned{false};
-  std::thread t1([&] { first = fs_->SyncLogs(); });
-  ASSERT_TRUE(testing::WaitUntil([&] { return faults_->WaitingWalSyncs() == 1; }));
-  // Nothing appended since the running sync started: the next call starts no sync of its
-  // own, but must not return before the running one, which covers its appends, finishes.
-  std::thread t2([&] {
-    second = fs_->SyncLogs();
-    second_returned = true;
-  });
-  // An append after it started: this call needs a sync of its own, which runs beside it.
-  ASSERT_TRUE(log->Append("second", IOOptions(), nullptr).ok());
-  std::thread t3([&] { third = fs_->SyncLogs(); });
-  ASSERT_TRUE(testing::WaitUntil([&] { return faults_->WaitingWalSyncs() == 2; }))
-      << "the call with new appends did not start its own sync";
-  std::this_thread::sleep_for(std::chrono::milliseconds(50));
-  EXPECT_FALSE(second_returned.load()) << "returned before the sync covering it finished";
-  // The first sync fails and the second succeeds: every call reports the failure, since the
-  // failed sync may have lost pages the successful one did not write again.
-  FaultInjectionFs::Fault fault;
-  fault.error = rocksdb::IOStatus::IOError("injected");
-  fault.on_append = false;
-  faults_->InjectFault(fault);
-  faults_->ReleaseWalSyncs(1);
-  ASSERT_TRUE(testing::WaitUntil([&] { return faults_->InjectedFailures() == 1; }));
-  faults_->ClearFault();
-  uint64_t syncs = faults_->WalSyncs();
-  faults_->HoldWalSyncs(false);
-  t1.join();
-  t2.join();
-  t3.join();
-  EXPECT_EQ(faults_->WalSyncs(), syncs + 1) << "the second sync succeeded";
-  EXPECT_TRUE(first.IsIOError()) << first.ToString();
-  EXPECT_TRUE(second.IsIOError()) << second.ToString();
-  EXPECT_TRUE(third.IsIOError()) << third.ToString();
 }
 
 }  // namespace
