@@ -91,7 +91,7 @@ class FaultWritableFile final : public rocksdb::FSWritableFileOwnerWrapper {
       }
       return injected;
     }
-    fs_->WaitAtHold(name_, fs_->hold_appends_);
+    fs_->WaitAtHold(name_, fs_->hold_appends_, fs_->waiting_appends_);
     IOStatus s = append(data);
     if (s.ok()) {
       size_ += data.size();
@@ -101,7 +101,7 @@ class FaultWritableFile final : public rocksdb::FSWritableFileOwnerWrapper {
   }
 
   IOStatus DoSync(const std::function<IOStatus()>& sync) {
-    fs_->WaitAtHold(name_, fs_->hold_syncs_);
+    fs_->WaitAtHold(name_, fs_->hold_syncs_, fs_->waiting_syncs_);
     IOStatus injected = fs_->Check(name_, FaultInjectionFs::Op::kSync, nullptr);
     if (!injected.ok()) return injected;
     uint64_t size = size_;  // what this sync covers
@@ -162,24 +162,15 @@ IOStatus FaultInjectionFs::TruncateTarget(const std::string& name, uint64_t size
   return s;
 }
 
-void FaultInjectionFs::SetHold(Hold& hold, bool on) {
+void FaultInjectionFs::HoldWalSyncs(bool hold) {
   std::lock_guard<std::mutex> l(mu_);
-  if (on && !hold.on) hold.arrived = hold.released = 0;
-  hold.on = on;
-  if (!on) hold_cv_.notify_all();
-}
-
-void FaultInjectionFs::HoldWalSyncs(bool hold) { SetHold(hold_syncs_, hold); }
-
-void FaultInjectionFs::ReleaseWalSyncs(int count) {
-  std::lock_guard<std::mutex> l(mu_);
-  hold_syncs_.released += count;
-  hold_cv_.notify_all();
+  hold_syncs_ = hold;
+  if (!hold) hold_cv_.notify_all();
 }
 
 int FaultInjectionFs::WaitingWalSyncs() const {
   std::lock_guard<std::mutex> l(mu_);
-  return hold_syncs_.waiting;
+  return waiting_syncs_;
 }
 
 uint64_t FaultInjectionFs::WalSyncs() const {
@@ -208,21 +199,24 @@ IOStatus FaultInjectionFs::Inactive() const {
   return IOStatus::IOError("simulated power loss: the filesystem is inactive");
 }
 
-void FaultInjectionFs::WaitAtHold(const std::string& name, Hold& hold) {
+void FaultInjectionFs::WaitAtHold(const std::string& name, const bool& hold, int& waiting) {
   if (!IsWal(name)) return;
   std::unique_lock<std::mutex> l(mu_);
-  if (!hold.on) return;
-  const uint64_t ticket = hold.arrived++;
-  ++hold.waiting;
-  hold_cv_.wait_for(l, kMaxHold, [&] { return !hold.on || ticket < hold.released; });
-  --hold.waiting;
+  if (!hold) return;
+  ++waiting;
+  hold_cv_.wait_for(l, kMaxHold, [&] { return !hold; });
+  --waiting;
 }
 
-void FaultInjectionFs::HoldWalAppends(bool hold) { SetHold(hold_appends_, hold); }
+void FaultInjectionFs::HoldWalAppends(bool hold) {
+  std::lock_guard<std::mutex> l(mu_);
+  hold_appends_ = hold;
+  if (!hold) hold_cv_.notify_all();
+}
 
 int FaultInjectionFs::WaitingWalAppends() const {
   std::lock_guard<std::mutex> l(mu_);
-  return hold_appends_.waiting;
+  return waiting_appends_;
 }
 
 void FaultInjectionFs::Appended(const std::string& name, uint64_t end) {

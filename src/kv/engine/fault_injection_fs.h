@@ -59,9 +59,6 @@ class FaultInjectionFs final : public rocksdb::FileSystemWrapper {
 
   // While held, a sync of the write-ahead log waits (before syncing) until released.
   void HoldWalSyncs(bool hold);
-  // Lets the oldest `count` syncs waiting at (or yet to reach) the hold go on, in the order
-  // they reached it, while the hold stays on for the rest.
-  void ReleaseWalSyncs(int count);
   // Syncs waiting at the hold now.
   int WaitingWalSyncs() const;
   // Successful syncs of the write-ahead log so far.
@@ -107,15 +104,8 @@ class FaultInjectionFs final : public rocksdb::FileSystemWrapper {
   rocksdb::IOStatus Check(const std::string& name, Op op, bool* torn);
   rocksdb::IOStatus Inactive() const;
   rocksdb::IOStatus TruncateTarget(const std::string& name, uint64_t size);
-  struct Hold {
-    bool on = false;
-    int waiting = 0;        // threads waiting at it now
-    uint64_t arrived = 0;   // threads that reached it since it was put on (their tickets)
-    uint64_t released = 0;  // tickets below this go on although it is on
-  };
-  // Waits while `hold` (hold_syncs_ or hold_appends_) is on for this thread; WAL only.
-  void WaitAtHold(const std::string& name, Hold& hold);
-  void SetHold(Hold& hold, bool on);
+  // Waits while `hold` (a hold_*_ member) is set, counting itself in `waiting`; WAL only.
+  void WaitAtHold(const std::string& name, const bool& hold, int& waiting);
   void Appended(const std::string& name, uint64_t end);
   void Synced(const std::string& name, uint64_t size);
   void Truncated(const std::string& name, uint64_t size);
@@ -128,8 +118,10 @@ class FaultInjectionFs final : public rocksdb::FileSystemWrapper {
   bool has_fault_ = false;                  // GUARDED_BY(mu_)
   Fault fault_;                             // GUARDED_BY(mu_)
   int injected_ = 0;                        // GUARDED_BY(mu_)
-  Hold hold_syncs_;                         // GUARDED_BY(mu_)
-  Hold hold_appends_;                       // GUARDED_BY(mu_)
+  bool hold_syncs_ = false;                 // GUARDED_BY(mu_)
+  int waiting_syncs_ = 0;                   // GUARDED_BY(mu_)
+  bool hold_appends_ = false;               // GUARDED_BY(mu_)
+  int waiting_appends_ = 0;                 // GUARDED_BY(mu_)
   uint64_t wal_syncs_ = 0;                  // GUARDED_BY(mu_)
   std::map<std::string, FileState> files_;  // GUARDED_BY(mu_)
 };

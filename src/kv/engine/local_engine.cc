@@ -28,12 +28,6 @@ constexpr uint64_t kPruneEvery = 1024;
 // Groups a write leader writes, or fsyncs a sync leader makes, before handing its stage on
 // (its own commit is done by then, and its client waits).
 constexpr int kMaxLeadRounds = 16;
-// Sync rounds (fsyncs) in flight at once, at most; a second starts only while the first
-// carries at most kMaxCommitsToOverlap commits. A disk runs two fsyncs at once faster than
-// one after the other (here 1.35x the rate), which helps a few clients; with many, one
-// round carries them all and overlapping only splits it (measured: no gain at 32 clients).
-constexpr int kMaxSyncRounds = 2;
-constexpr size_t kMaxCommitsToOverlap = 4;
 // A read view older than this (in versions) is advanced before a transaction starts on it.
 constexpr Version kViewRefresh = 250'000;
 // Keys whose newest value the write leader tracks for atomic operations, at most.
@@ -453,12 +447,10 @@ LocalEngine::Role LocalEngine::LeadWrites(Writer* self) {
       for (size_t i = 0; i < group.size(); ++i) queue_.pop_front();
       if (written != nullptr) {
         unsynced_ += written->writers.size();
-        if (!sync_pending_ && (sync_leaders_ == 0 || (sync_leaders_ < kMaxSyncRounds &&
-                                                      syncing_commits_ <= kMaxCommitsToOverlap))) {
-          // A sync round can start: a writer of this group that is waiting leads it, or this
+        if (!syncing_) {
+          // Nobody leads the sync stage: a writer of this group that is waiting does, or this
           // thread when the group is its commit alone.
-          ++sync_leaders_;
-          sync_pending_ = true;
+          syncing_ = true;
           for (Writer* c : written->writers) {
             if (c != self) {
               sync_leader = c;
@@ -608,29 +600,21 @@ std::unique_ptr<LocalEngine::WrittenGroup> LocalEngine::WriteGroup(
 
 void LocalEngine::SyncGroups(Writer* self) {
   std::unique_lock<std::mutex> l(queue_mu_);
-  sync_pending_ = false;
   for (int round = 1;; ++round) {
-    // Written groups are this leader's unless a leader designated since will take them.
-    if (written_.empty() || sync_pending_) break;
     std::vector<std::unique_ptr<WrittenGroup>> groups;
     for (auto& g : written_) groups.push_back(std::move(g));
     written_.clear();
     Status failed = failed_;
-    uint64_t r = ++sync_rounds_;
-    size_t taken = 0;
-    for (const auto& g : groups) taken += g->writers.size();
-    syncing_commits_ += taken;
     l.unlock();
-    size_t commits = SyncRound(self, groups, failed, r);
+    size_t commits = SyncRound(self, groups, failed);
     l.lock();
-    syncing_commits_ -= taken;
     unsynced_ -= commits;
-    if (round < kMaxLeadRounds || written_.empty() || sync_pending_) continue;
-    // Hand the role on to a writer that waits for its fsync (not the write leader: busy).
+    if (written_.empty()) break;  // the next write leader to write a group finds a sync leader
+    if (round < kMaxLeadRounds) continue;
+    // Hand the stage on to a writer that waits for its fsync (not the write leader: busy).
     for (const auto& g : written_) {
       for (Writer* c : g->writers) {
         if (!c->leading.load(std::memory_order_acquire)) {
-          sync_pending_ = true;
           l.unlock();
           c->Set(Role::kLeadSync);
           return;
@@ -638,11 +622,11 @@ void LocalEngine::SyncGroups(Writer* self) {
       }
     }
   }
-  --sync_leaders_;
+  syncing_ = false;
 }
 
 size_t LocalEngine::SyncRound(Writer* self, std::vector<std::unique_ptr<WrittenGroup>>& groups,
-                              Status failed, uint64_t round) {
+                              Status failed) {
   // Every group taken was written before this sync starts, so one fsync covers them all. After
   // a failed sync nothing behind it may be acknowledged (the kernel may have dropped pages of
   // the log that a later sync would not bring back); after a failed write RocksDB refuses to
@@ -663,14 +647,6 @@ size_t LocalEngine::SyncRound(Writer* self, std::vector<std::unique_ptr<WrittenG
   size_t commits = 0;
   for (const auto& g : groups) commits += g->writers.size();
 
-  // Rounds publish in order: an earlier round's fsync may still run (this one's SyncLogs does
-  // not wait for a file another round is syncing), and if it fails, nothing after it may be
-  // acknowledged (the kernel may have dropped pages of the log this fsync did not rewrite).
-  for (uint64_t p; (p = published_rounds_.load(std::memory_order_acquire)) != round - 1;) {
-    published_rounds_.wait(p, std::memory_order_acquire);
-  }
-  if (!publish_failure_.ok()) s = publish_failure_;
-  if (!s.ok() && publish_failure_.ok()) publish_failure_ = s;
   if (s.ok()) {
     {
       std::lock_guard<std::mutex> l(view_mu_);
@@ -693,8 +669,6 @@ size_t LocalEngine::SyncRound(Writer* self, std::vector<std::unique_ptr<WrittenG
       for (Writer* w : g->writers) w->result = unknown;
     }
   }
-  published_rounds_.store(round, std::memory_order_release);
-  published_rounds_.notify_all();
   // Acknowledged as a binary tree (each writer wakes two more on its way out), so this thread
   // makes one wake-up and goes on to the next fsync.
   std::vector<Writer*> acks;

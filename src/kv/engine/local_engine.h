@@ -18,9 +18,7 @@
 //     read views in version order and acknowledges their commits; it goes on while more
 //     groups are written (up to kMaxLeadRounds fsyncs), then hands the stage to a waiting
 //     writer or leaves it free. Acknowledging costs it one wake-up: the writers woken wake
-//     the rest as a binary tree. While a round carries only a few commits a second round
-//     may start its fsync beside it (kMaxSyncRounds); rounds publish and acknowledge in
-//     order, and a round after a failed one is failed too, even when its own fsync succeeded.
+//     the rest as a binary tree.
 // A thread that already runs keeps its stage because waking another costs more than the work
 // between two fsyncs on a small machine (about 60 us from a notify until the woken thread runs).
 // So the next group is resolved and written while the previous one's fsync runs. Nothing is
@@ -107,8 +105,7 @@ class LocalEngine final : public Engine {
   // more are written (at most kMaxLeadRounds), then hands the stage on or leaves it free.
   void SyncGroups(Writer* self);
   // One fsync for `groups` (or their failure); returns how many commits they hold.
-  size_t SyncRound(Writer* self, std::vector<std::unique_ptr<WrittenGroup>>& groups, Status failed,
-                   uint64_t round);
+  size_t SyncRound(Writer* self, std::vector<std::unique_ptr<WrittenGroup>>& groups, Status failed);
   void ApplyMutations(const CommitRequest& request, Version version, rocksdb::WriteBatch& batch);
   void FireWatches(const WrittenGroup& group);
   void PublishView(std::shared_ptr<const ReadView> view);
@@ -125,13 +122,8 @@ class LocalEngine final : public Engine {
   std::mutex queue_mu_;
   std::deque<Writer*> queue_;                          // GUARDED_BY(queue_mu_), write stage
   std::deque<std::unique_ptr<WrittenGroup>> written_;  // GUARDED_BY(queue_mu_), version order
-  int sync_leaders_ = 0;        // GUARDED_BY(queue_mu_): leading a sync round, or designated to
-  bool sync_pending_ = false;   // GUARDED_BY(queue_mu_): a designated sync leader has not started
-  uint64_t sync_rounds_ = 0;    // GUARDED_BY(queue_mu_): sync rounds started
-  size_t syncing_commits_ = 0;  // GUARDED_BY(queue_mu_): commits in rounds started, not done
-  std::atomic<uint64_t> published_rounds_{0};  // sync rounds published (they publish in order)
-  Status publish_failure_;  // the first failed sync round's error; touched in round order
-  size_t unsynced_ = 0;     // GUARDED_BY(queue_mu_): commits in written_ or being synced
+  bool syncing_ = false;                               // GUARDED_BY(queue_mu_)
+  size_t unsynced_ = 0;  // GUARDED_BY(queue_mu_): commits in written_ or being synced
   // Sticky: set when a write or sync fails; the store must then be reopened.
   Status failed_;  // GUARDED_BY(queue_mu_)
 

@@ -64,14 +64,13 @@ LogSyncFs::LogSyncFs(std::shared_ptr<rocksdb::FileSystem> base)
     : FileSystemWrapper(std::move(base)) {}
 
 IOStatus LogSyncFs::SyncLogs() {
-  std::shared_lock<std::shared_mutex> l(mu_);
+  std::lock_guard<std::mutex> l(mu_);
   for (auto& [file, name] : files_) {
     if (!file->TakeDirty()) continue;
     IOStatus s = file->SyncData();
     if (!s.ok()) return s;
   }
   // A log file created since the last sync is durable only once its directory entry is.
-  std::lock_guard<std::mutex> dirs_lock(dirs_mu_);
   for (auto& [dir, needs_sync] : dirs_) {
     if (!needs_sync) continue;
     std::unique_ptr<rocksdb::FSDirectory> d;
@@ -88,18 +87,15 @@ IOStatus LogSyncFs::Track(const std::string& name, IOStatus s, bool created,
                           std::unique_ptr<rocksdb::FSWritableFile>* result) {
   if (!s.ok() || !IsLog(name)) return s;
   auto file = std::make_unique<TrackedLogFile>(this, std::move(*result));
-  if (created) {
-    std::lock_guard<std::mutex> d(dirs_mu_);
-    dirs_[std::filesystem::path(name).parent_path().string()] = true;
-  }
-  std::unique_lock<std::shared_mutex> l(mu_);
+  std::lock_guard<std::mutex> l(mu_);
   files_.emplace(file.get(), name);
+  if (created) dirs_[std::filesystem::path(name).parent_path().string()] = true;
   *result = std::move(file);
   return s;
 }
 
 void LogSyncFs::Untrack(TrackedLogFile* file) {
-  std::unique_lock<std::shared_mutex> l(mu_);
+  std::lock_guard<std::mutex> l(mu_);
   files_.erase(file);
 }
 

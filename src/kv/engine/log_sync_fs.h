@@ -9,10 +9,7 @@
 //
 // It tracks every open log file (*.log) and whether it was appended to since its last sync;
 // SyncLogs syncs each such file and, when a log file was created since the last call, the
-// directory holding it. Thread-safe; calls may run at once (the engine overlaps two fsyncs). A
-// call that finds a file already taken by a sync still running returns without waiting for
-// it: the caller must not count its appends durable before that earlier call returned OK
-// (the engine publishes sync rounds in order).
+// directory holding it. Thread-safe.
 #pragma once
 
 #include <rocksdb/file_system.h>
@@ -20,7 +17,6 @@
 #include <map>
 #include <memory>
 #include <mutex>
-#include <shared_mutex>
 #include <string>
 
 namespace tenantdb::kv {
@@ -52,11 +48,10 @@ class LogSyncFs final : public rocksdb::FileSystemWrapper {
                           std::unique_ptr<rocksdb::FSWritableFile>* result);
   void Untrack(class TrackedLogFile* file);
 
-  // Held shared while syncing, so a log file cannot be closed under a sync.
-  std::shared_mutex mu_;
+  // Held while syncing, so a log file cannot be closed under a sync.
+  std::mutex mu_;
   std::map<TrackedLogFile*, std::string> files_;  // GUARDED_BY(mu_): open log files
-  std::mutex dirs_mu_;                            // held while a directory is synced
-  std::map<std::string, bool> dirs_;              // GUARDED_BY(dirs_mu_): directory -> needs fsync
+  std::map<std::string, bool> dirs_;              // GUARDED_BY(mu_): directory -> needs fsync
 };
 
 }  // namespace tenantdb::kv
