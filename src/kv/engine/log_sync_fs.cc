@@ -2,6 +2,7 @@
 
 #include <atomic>
 #include <filesystem>
+#include <functional>
 #include <utility>
 
 namespace tenantdb::kv {
@@ -44,10 +45,24 @@ class TrackedLogFile final : public rocksdb::FSWritableFileOwnerWrapper {
     fs_->Untrack(this);  // waits for a sync in progress
     return target()->Close(options, dbg);
   }
+  // RocksDB's own syncs of a log (e.g. of closed logs before a flush) go through the same
+  // accounting as SyncLogs's: the kernel reports a writeback error to one fsync caller only.
+  IOStatus Sync(const IOOptions& options, IODebugContext* dbg) override {
+    return fs_->CountSync([&] { return target()->Sync(options, dbg); });
+  }
+  IOStatus Fsync(const IOOptions& options, IODebugContext* dbg) override {
+    return fs_->CountSync([&] { return target()->Fsync(options, dbg); });
+  }
+  IOStatus RangeSync(uint64_t offset, uint64_t nbytes, const IOOptions& options,
+                     IODebugContext* dbg) override {
+    return fs_->CountSync([&] { return target()->RangeSync(offset, nbytes, options, dbg); });
+  }
 
   // True (and cleared) when appended to since the last call.
   bool TakeDirty() { return dirty_.exchange(false, std::memory_order_acq_rel); }
-  IOStatus SyncData() { return target()->Sync(IOOptions(), nullptr); }
+  IOStatus SyncData() {
+    return fs_->CountSync([&] { return target()->Sync(IOOptions(), nullptr); });
+  }
 
  private:
   IOStatus Appended(IOStatus s) {
@@ -63,7 +78,30 @@ class TrackedLogFile final : public rocksdb::FSWritableFileOwnerWrapper {
 LogSyncFs::LogSyncFs(std::shared_ptr<rocksdb::FileSystem> base)
     : FileSystemWrapper(std::move(base)) {}
 
+IOStatus LogSyncFs::CountSync(const std::function<IOStatus()>& sync) {
+  {
+    std::lock_guard<std::mutex> l(error_mu_);
+    ++syncs_running_;
+  }
+  IOStatus s = sync();
+  std::lock_guard<std::mutex> l(error_mu_);
+  if (!s.ok() && sync_error_.ok()) sync_error_ = s;
+  if (--syncs_running_ == 0) syncs_done_.notify_all();
+  return s;
+}
+
 IOStatus LogSyncFs::SyncLogs() {
+  IOStatus s = SyncOpenLogs();
+  // A log sync failed anywhere (this call's, or RocksDB's own, even of a log closed since):
+  // its error may have been the only report of pages lost, which a later successful fsync
+  // does not rewrite. Syncs still running may be about to record one: wait for them.
+  std::unique_lock<std::mutex> l(error_mu_);
+  syncs_done_.wait(l, [&] { return syncs_running_ == 0; });
+  if (!sync_error_.ok()) return sync_error_;
+  return s;
+}
+
+IOStatus LogSyncFs::SyncOpenLogs() {
   std::lock_guard<std::mutex> l(mu_);
   for (auto& [file, name] : files_) {
     if (!file->TakeDirty()) continue;

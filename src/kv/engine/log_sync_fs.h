@@ -14,6 +14,8 @@
 
 #include <rocksdb/file_system.h>
 
+#include <condition_variable>
+#include <functional>
 #include <map>
 #include <memory>
 #include <mutex>
@@ -27,7 +29,9 @@ class LogSyncFs final : public rocksdb::FileSystemWrapper {
 
   const char* Name() const override { return "TenantdbLogSyncFs"; }
 
-  // Makes every append to a log file made before this call durable.
+  // Makes every append to a log file made before this call durable. After any log sync
+  // failed (this one's, an earlier one's, or one RocksDB made itself), returns that error,
+  // always: a later successful fsync does not bring back pages the kernel dropped.
   rocksdb::IOStatus SyncLogs();
 
   rocksdb::IOStatus NewWritableFile(const std::string& name, const rocksdb::FileOptions& options,
@@ -47,6 +51,14 @@ class LogSyncFs final : public rocksdb::FileSystemWrapper {
   rocksdb::IOStatus Track(const std::string& name, rocksdb::IOStatus s, bool created,
                           std::unique_ptr<rocksdb::FSWritableFile>* result);
   void Untrack(class TrackedLogFile* file);
+  // Runs a sync of a log file, remembering its error (sticky) for every later SyncLogs.
+  rocksdb::IOStatus CountSync(const std::function<rocksdb::IOStatus()>& sync);
+  rocksdb::IOStatus SyncOpenLogs();
+
+  std::mutex error_mu_;
+  std::condition_variable syncs_done_;  // syncs_running_ dropped to 0
+  int syncs_running_ = 0;               // GUARDED_BY(error_mu_)
+  rocksdb::IOStatus sync_error_;        // GUARDED_BY(error_mu_): the first failed log sync's
 
   // Held while syncing, so a log file cannot be closed under a sync.
   std::mutex mu_;

@@ -29,6 +29,12 @@ class LogSyncFsTest : public ::testing::Test {
     EXPECT_TRUE(fs_->NewWritableFile(Path(name), FileOptions(), &f, nullptr).ok());
     return f;
   }
+  void FailSyncs() {
+    FaultInjectionFs::Fault fault;
+    fault.error = rocksdb::IOStatus::IOError("injected");
+    fault.on_append = false;
+    faults_->InjectFault(fault);
+  }
   uint64_t SizeOnDisk(const std::string& name) {
     return std::filesystem::file_size(dir_.path() / name);
   }
@@ -81,11 +87,25 @@ TEST_F(LogSyncFsTest, TracksReopenedAndReusedLogsAndForgetsClosedOnes) {
 TEST_F(LogSyncFsTest, AFailedSyncIsReported) {
   auto log = Create("000005.log");
   ASSERT_TRUE(log->Append("abc", IOOptions(), nullptr).ok());
-  FaultInjectionFs::Fault fault;
-  fault.error = rocksdb::IOStatus::IOError("injected");
-  fault.on_append = false;
-  faults_->InjectFault(fault);
+  FailSyncs();
   EXPECT_TRUE(fs_->SyncLogs().IsIOError());
+}
+
+TEST_F(LogSyncFsTest, AFailedSyncByRocksDbItselfFailsEveryLaterSyncLogs) {
+  // RocksDB syncs logs itself too (closed logs before a flush). The kernel reports a writeback
+  // error to one fsync caller only, so SyncLogs must not answer OK after that call failed,
+  // even when its own fsync succeeds and even once the log is closed.
+  auto log = Create("000007.log");
+  ASSERT_TRUE(log->Append("abc", IOOptions(), nullptr).ok());
+  FailSyncs();
+  EXPECT_TRUE(log->Sync(IOOptions(), nullptr).IsIOError());
+  faults_->ClearFault();
+  ASSERT_TRUE(log->Append("def", IOOptions(), nullptr).ok());
+  uint64_t before = faults_->WalSyncs();
+  EXPECT_TRUE(fs_->SyncLogs().IsIOError());
+  EXPECT_EQ(faults_->WalSyncs(), before + 1) << "its own fsync ran and succeeded";
+  ASSERT_TRUE(log->Close(IOOptions(), nullptr).ok());
+  EXPECT_TRUE(fs_->SyncLogs().IsIOError()) << "forgotten once the log was closed";
 }
 
 }  // namespace
