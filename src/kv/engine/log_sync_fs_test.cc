@@ -97,6 +97,9 @@ TEST_F(LogSyncFsTest, AFailedSyncByRocksDbItselfFailsEveryLaterSyncLogs) {
   // even when its own fsync succeeds and even once the log is closed.
   auto log = Create("000007.log");
   ASSERT_TRUE(log->Append("abc", IOOptions(), nullptr).ok());
+  ASSERT_TRUE(log->Fsync(IOOptions(), nullptr).ok());
+  ASSERT_TRUE(log->RangeSync(0, 3, IOOptions(), nullptr).ok());
+  ASSERT_TRUE(fs_->SyncLogs().ok()) << "successful syncs leave no error behind";
   FailSyncs();
   EXPECT_TRUE(log->Sync(IOOptions(), nullptr).IsIOError());
   faults_->ClearFault();
