@@ -11,6 +11,7 @@
 
 #include <algorithm>
 #include <filesystem>
+#include <functional>
 #include <thread>
 #include <vector>
 
@@ -549,7 +550,9 @@ std::unique_ptr<LocalEngine::WrittenGroup> LocalEngine::WriteGroup(
   // The group's atomic results, after everything else it wrote: the tracker holds each key's
   // value after the group's last write to it, atomic or not.
   std::sort(group_atomics_.begin(), group_atomics_.end(),
-            [](TrackedMap::iterator a, TrackedMap::iterator b) { return &*a < &*b; });
+            [](TrackedMap::iterator a, TrackedMap::iterator b) {
+              return std::less<const void*>()(&*a, &*b);  // a total order of addresses
+            });
   group_atomics_.erase(std::unique(group_atomics_.begin(), group_atomics_.end()),
                        group_atomics_.end());
   for (TrackedMap::iterator it : group_atomics_) {
