@@ -632,8 +632,8 @@ size_t LocalEngine::SyncRound(Writer* self, std::vector<std::unique_ptr<WrittenG
                               Status failed) {
   // Every group taken was written before this sync starts, so one fsync covers them all. After
   // a failed sync nothing behind it may be acknowledged (the kernel may have dropped pages of
-  // the log that a later sync would not bring back); after a failed write RocksDB refuses to
-  // sync the log. Either way the groups still waiting have an unknown outcome.
+  // the log that a later sync would not bring back); after a failed write the log may hold
+  // part of what was written. Either way the groups still waiting have an unknown outcome.
   Status s = failed;
   if (s.ok() && sync_wal_) {
     // Not DB::SyncWAL: see log_sync_fs.h.
@@ -651,15 +651,7 @@ size_t LocalEngine::SyncRound(Writer* self, std::vector<std::unique_ptr<WrittenG
   for (const auto& g : groups) commits += g->writers.size();
 
   if (s.ok()) {
-    {
-      std::lock_guard<std::mutex> l(view_mu_);
-      for (const auto& g : groups) {
-        view_ = g->view;
-        recent_.push_back(g->view);
-        if (recent_.size() > kRecentViews) recent_.pop_front();
-      }
-      view_seq_.fetch_add(1, std::memory_order_release);
-    }
+    for (const auto& g : groups) PublishView(g->view);
     committed_.store(groups.back()->version, std::memory_order_release);
     for (const auto& g : groups) FireWatches(*g);
   } else {
