@@ -15,6 +15,8 @@
 #include <thread>
 #include <vector>
 
+#include "kv/engine/local_engine_store.h"
+#include "kv/engine/local_read_view.h"
 #include "kv/engine/log_sync_fs.h"
 #include "kv/engine/rocks_status.h"
 
@@ -29,12 +31,8 @@ constexpr uint64_t kPruneEvery = 1024;
 // Groups a write leader writes, or fsyncs a sync leader makes, before handing its stage on
 // (its own commit is done by then, and its client waits).
 constexpr int kMaxLeadRounds = 16;
-// A read view older than this (in versions) is advanced before a transaction starts on it.
-constexpr Version kViewRefresh = 250'000;
 // Keys whose newest value the write leader tracks for atomic operations, at most.
 constexpr size_t kMaxTracked = 4096;
-// Read views kept for SetReadVersion into the recent past.
-constexpr size_t kRecentViews = 16;
 
 std::string BigEndian64(uint64_t v) {
   std::string out(8, '\0');
@@ -56,23 +54,6 @@ std::string Versionstamp(Version version, uint16_t order) {
 }
 
 }  // namespace
-
-struct LocalEngine::Store {
-  ~Store() {
-    if (db != nullptr) {
-      for (auto* h : handles) db->DestroyColumnFamilyHandle(h);
-      db->Close().PermitUncheckedError();
-    }
-    db.reset();
-    env.reset();
-  }
-  std::shared_ptr<LogSyncFs> log_fs;  // on disk: syncs the log (SyncGroups)
-  std::unique_ptr<rocksdb::Env> env;  // the in-memory environment, or one over log_fs
-  std::unique_ptr<rocksdb::DB> db;
-  std::vector<rocksdb::ColumnFamilyHandle*> handles;  // [0] default, [1] meta
-  rocksdb::ColumnFamilyHandle* data() const { return handles[0]; }
-  rocksdb::ColumnFamilyHandle* meta() const { return handles[1]; }
-};
 
 // One committing thread's request. The thread sleeps on its own futex (so waking one writer
 // never contends with the others) until another thread gives it a stage to lead or its outcome.
@@ -122,82 +103,6 @@ struct LocalEngine::WrittenGroup {
   Version version = 0;                   // the newest of their versions
   std::shared_ptr<const ReadView> view;  // the store right after the batch
 };
-
-namespace {
-
-class LocalIterator final : public EngineIterator {
- public:
-  LocalIterator(std::shared_ptr<LocalEngine::Store> store, const rocksdb::Snapshot* snapshot,
-                std::string_view lower, std::string_view upper)
-      : store_(std::move(store)), lower_(lower), upper_(upper) {
-    lower_slice_ = rocksdb::Slice(lower_);
-    upper_slice_ = rocksdb::Slice(upper_);
-    rocksdb::ReadOptions ro;
-    ro.snapshot = snapshot;
-    ro.iterate_lower_bound = &lower_slice_;
-    ro.iterate_upper_bound = &upper_slice_;
-    it_.reset(store_->db->NewIterator(ro, store_->data()));
-  }
-  void Seek(std::string_view key) override { it_->Seek(rocksdb::Slice(key.data(), key.size())); }
-  void SeekForPrev(std::string_view key) override {
-    it_->SeekForPrev(rocksdb::Slice(key.data(), key.size()));
-  }
-  void Next() override { it_->Next(); }
-  void Prev() override { it_->Prev(); }
-  bool Valid() const override { return it_->Valid(); }
-  std::string_view key() const override { return it_->key().ToStringView(); }
-  std::string_view value() const override { return it_->value().ToStringView(); }
-  Status status() const override { return FromRocks(it_->status(), "iterating the store"); }
-
- private:
-  std::shared_ptr<LocalEngine::Store> store_;
-  std::string lower_, upper_;
-  rocksdb::Slice lower_slice_, upper_slice_;
-  std::unique_ptr<rocksdb::Iterator> it_;
-};
-
-using SnapshotPtr = std::shared_ptr<const rocksdb::Snapshot>;
-
-SnapshotPtr TakeSnapshot(const std::shared_ptr<LocalEngine::Store>& store) {
-  return SnapshotPtr(store->db->GetSnapshot(),
-                     [store](const rocksdb::Snapshot* s) { store->db->ReleaseSnapshot(s); });
-}
-
-class LocalReadView final : public ReadView {
- public:
-  LocalReadView(std::shared_ptr<LocalEngine::Store> store, SnapshotPtr snapshot, Version version)
-      : store_(std::move(store)), snapshot_(std::move(snapshot)), version_(version) {}
-
-  // The same snapshot, read at a later version at which it is still the newest state.
-  std::shared_ptr<const ReadView> At(Version version) const {
-    return std::make_shared<LocalReadView>(store_, snapshot_, version);
-  }
-
-  Version version() const override { return version_; }
-
-  Result<std::optional<std::string>> Get(std::string_view key) const override {
-    rocksdb::ReadOptions ro;
-    ro.snapshot = snapshot_.get();
-    rocksdb::PinnableSlice value;
-    rocksdb::Status s =
-        store_->db->Get(ro, store_->data(), rocksdb::Slice(key.data(), key.size()), &value);
-    if (s.IsNotFound()) return std::optional<std::string>();
-    if (!s.ok()) return FromRocks(s, "reading a key");
-    return std::optional<std::string>(value.ToString());
-  }
-
-  std::unique_ptr<EngineIterator> NewIterator(std::string_view lower,
-                                              std::string_view upper) const override {
-    return std::make_unique<LocalIterator>(store_, snapshot_.get(), lower, upper);
-  }
-
- private:
-  std::shared_ptr<LocalEngine::Store> store_;
-  SnapshotPtr snapshot_;
-  Version version_;
-};
-
-}  // namespace
 
 rocksdb::Options LocalRocksOptions() {
   rocksdb::Options o;
@@ -261,121 +166,13 @@ LocalEngine::LocalEngine(const LocalEngineOptions& options, std::shared_ptr<Stor
   view_slots_ = std::make_unique<ViewSlot[]>(kViewSlots);
   sync_wal_ = options.durability == Durability::kSync && !options.in_memory;
   write_options_.sync = false;  // the sync stage syncs the log once for every written group
-  PublishView(std::make_shared<LocalReadView>(store_, TakeSnapshot(store_), last_version));
+  PublishView(LocalReadView::Take(store_, last_version));
 }
 
 LocalEngine::~LocalEngine() = default;
 
 Version LocalEngine::NowVersion() {
   return std::max(CommittedVersion(), static_cast<Version>(clock_->NowMicros()));
-}
-
-void LocalEngine::PublishView(std::shared_ptr<const ReadView> view) {
-  std::lock_guard<std::mutex> l(view_mu_);
-  view_ = view;
-  view_seq_.fetch_add(1, std::memory_order_release);
-  recent_.push_back(std::move(view));
-  if (recent_.size() > kRecentViews) recent_.pop_front();
-}
-
-namespace {
-
-// A small number for each live thread, reused after the thread exits, so per-thread slots
-// stay few however many threads come and go.
-class ThreadIndex {
- public:
-  ThreadIndex() {
-    std::lock_guard<std::mutex> l(Mu());
-    if (!Free().empty()) {
-      value_ = Free().back();
-      Free().pop_back();
-    } else {
-      value_ = Next()++;
-    }
-  }
-  ~ThreadIndex() {
-    std::lock_guard<std::mutex> l(Mu());
-    Free().push_back(value_);
-  }
-  size_t value() const { return value_; }
-
- private:
-  static std::mutex& Mu() {
-    static std::mutex mu;
-    return mu;
-  }
-  static std::vector<size_t>& Free() {
-    static std::vector<size_t> free;
-    return free;
-  }
-  static size_t& Next() {
-    static size_t next = 0;
-    return next;
-  }
-  size_t value_;
-};
-
-size_t ThisThreadIndex() {
-  thread_local ThreadIndex index;
-  return index.value();
-}
-
-}  // namespace
-
-std::shared_ptr<const ReadView> LocalEngine::NewestView() {
-  // Starting a transaction must not bounce a shared cache line between cores (the view's
-  // reference count, the view mutex) when nothing was committed. Each thread keeps its own
-  // reference to the newest view with its own reference count, refreshed when view_seq_ says
-  // a commit published a newer one.
-  size_t index = ThisThreadIndex();
-  uint64_t seq = view_seq_.load(std::memory_order_acquire);
-  if (index < kViewSlots) {
-    ViewSlot& slot = view_slots_[index];
-    if (slot.view != nullptr && slot.seq == seq) return slot.view;
-  }
-  std::shared_ptr<const ReadView> view;
-  {
-    std::lock_guard<std::mutex> l(view_mu_);
-    view = view_;
-    seq = view_seq_.load(std::memory_order_relaxed);
-  }
-  if (index >= kViewSlots) return view;
-  auto holder = std::make_shared<std::shared_ptr<const ReadView>>(view);
-  ViewSlot& slot = view_slots_[index];
-  slot.view = std::shared_ptr<const ReadView>(holder, view.get());
-  slot.seq = seq;
-  return slot.view;
-}
-
-Result<std::shared_ptr<const ReadView>> LocalEngine::BeginRead() {
-  std::shared_ptr<const ReadView> view = NewestView();
-  if (clock_->NowMicros() - view->version() < kViewRefresh) return view;
-  // Nothing committed for a while: advance the version with an empty commit so the read
-  // version is current and the transaction gets its full 5 seconds.
-  CommitRequest advance;
-  advance.read_version = view->version();
-  Result<CommitResult> r = Commit(std::move(advance));
-  if (!r.ok()) return r.status();
-  std::lock_guard<std::mutex> l(view_mu_);
-  return view_;
-}
-
-Result<std::shared_ptr<const ReadView>> LocalEngine::ReadAt(Version version) {
-  std::lock_guard<std::mutex> l(view_mu_);
-  if (version > view_->version()) {
-    return Error(ErrorCode::kInvalidArgument,
-                 fmt::format("read version {} is newer than the newest committed version {}",
-                             version, view_->version()));
-  }
-  // The newest recent view at or before `version` holds the state at `version`.
-  for (auto it = recent_.rbegin(); it != recent_.rend(); ++it) {
-    if ((*it)->version() <= version) {
-      return static_cast<const LocalReadView&>(**it).At(version);
-    }
-  }
-  return Error(ErrorCode::kTransactionTooOld,
-               fmt::format("read version {} is no longer readable (oldest kept {})", version,
-                           recent_.front()->version()));
 }
 
 size_t LocalEngine::QueuedCommits() {
@@ -589,7 +386,7 @@ std::unique_ptr<LocalEngine::WrittenGroup> LocalEngine::WriteGroup(
   }
   // The group's read view, taken before the next group writes; published after the fsync.
   written->version = version;
-  written->view = std::make_shared<LocalReadView>(store_, TakeSnapshot(store_), version);
+  written->view = LocalReadView::Take(store_, version);
   commits_since_prune_ += written->writers.size();
   // Pruning walks every boundary, so it waits for as many commits as there are boundaries:
   // amortized O(1) work per commit, holding between 5 and about 10 s of writes.

@@ -1,0 +1,33 @@
+// The local engine's RocksDB instance, shared by the engine and its read views (local_engine.cc,
+// local_read_view.cc).
+#pragma once
+
+#include <rocksdb/db.h>
+#include <rocksdb/env.h>
+
+#include <memory>
+#include <vector>
+
+#include "kv/engine/local_engine.h"
+#include "kv/engine/log_sync_fs.h"
+
+namespace tenantdb::kv {
+
+struct LocalEngine::Store {
+  ~Store() {
+    if (db != nullptr) {
+      for (auto* h : handles) db->DestroyColumnFamilyHandle(h);
+      db->Close().PermitUncheckedError();
+    }
+    db.reset();
+    env.reset();
+  }
+  std::shared_ptr<LogSyncFs> log_fs;  // on disk: syncs the log (SyncGroups)
+  std::unique_ptr<rocksdb::Env> env;  // the in-memory environment, or one over log_fs
+  std::unique_ptr<rocksdb::DB> db;
+  std::vector<rocksdb::ColumnFamilyHandle*> handles;  // [0] default, [1] meta
+  rocksdb::ColumnFamilyHandle* data() const { return handles[0]; }
+  rocksdb::ColumnFamilyHandle* meta() const { return handles[1]; }
+};
+
+}  // namespace tenantdb::kv
