@@ -131,8 +131,10 @@ Result<std::unique_ptr<LocalEngine>> LocalEngine::Open(const LocalEngineOptions&
     ro.env = store->env.get();
     path = "/tenantdb-memory";
   } else {
+    // Zero-filled log space needs the files to be the local file system's (LogSyncFs).
+    bool local_files = options.file_system == nullptr;
     store->log_fs = std::make_shared<LogSyncFs>(
-        options.file_system != nullptr ? options.file_system : rocksdb::FileSystem::Default());
+        local_files ? rocksdb::FileSystem::Default() : options.file_system, local_files);
     store->env = rocksdb::NewCompositeEnv(store->log_fs);
     ro.env = store->env.get();
   }

@@ -15,6 +15,8 @@
 #include <algorithm>
 #include <atomic>
 #include <chrono>
+#include <filesystem>
+#include <fstream>
 #include <future>
 #include <map>
 #include <set>
@@ -23,6 +25,7 @@
 
 #include "kv/engine/fault_injection_fs.h"
 #include "kv/engine/local_engine_test_util.h"
+#include "kv/engine/log_sync_fs.h"
 #include "kv/kv_test_util.h"
 #include "tenantdb/database.h"
 
@@ -491,6 +494,59 @@ TEST(LocalEngineClearRangeTest, ClearingAMillionKeysCostsAboutWhatClearingTenDoe
   auto small_rest = tr.GetRange("small", "small\xff");
   ASSERT_TRUE(small_rest.ok());
   EXPECT_TRUE(small_rest->kvs.empty());
+}
+
+// On the real file system the engine keeps zeros written ahead of its log (LogSyncFs). A
+// copy of an open store's files is what a crash leaves behind: the log with zeros after its
+// last record. Opening the copy recovers every commit and reads past the zeros.
+TEST(LocalEngineLogTest, AStoreLeftWithZerosAfterItsLogRecoversEveryCommit) {
+  TempDir dir;
+  TempDir copy;
+  std::string store = (dir.path() / "store").string();
+  auto db = Database::Open("file:" + store);
+  ASSERT_TRUE(db.ok()) << db.status().ToString();
+  constexpr int kCommits = 300;
+  for (int i = 0; i < kCommits; ++i) {
+    ASSERT_TRUE((*db)
+                    ->Run([&](Transaction& tr) {
+                      return tr.Set(fmt::format("key{:04}", i), std::string(100, 'a' + i % 26));
+                    })
+                    .ok());
+  }
+  auto log_with_zeros = [&]() -> std::filesystem::path {
+    for (const auto& entry : std::filesystem::directory_iterator(store)) {
+      if (entry.path().extension() == ".log" && entry.file_size() >= LogSyncFs::kFillRunway) {
+        return entry.path();
+      }
+    }
+    return {};
+  };
+  ASSERT_TRUE(WaitUntil([&] { return !log_with_zeros().empty(); }))
+      << "the open store's log has no zeros written ahead of it";
+  std::filesystem::copy(store, copy.path() / "store", std::filesystem::copy_options::recursive);
+  std::filesystem::path copied_log = copy.path() / "store" / log_with_zeros().filename();
+  {
+    std::ifstream in(copied_log, std::ios::binary);
+    in.seekg(-1, std::ios::end);
+    EXPECT_EQ(in.get(), 0) << "the copied log does not end in zeros";
+  }
+
+  for (int round = 0; round < 2; ++round) {
+    auto reopened = Database::Open("file:" + (copy.path() / "store").string());
+    ASSERT_TRUE(reopened.ok()) << reopened.status().ToString();
+    Transaction tr = (*reopened)->CreateTransaction();
+    for (int i = 0; i < kCommits; ++i) {
+      auto v = tr.Get(fmt::format("key{:04}", i));
+      ASSERT_TRUE(v.ok()) << v.status().ToString();
+      ASSERT_EQ(v->value_or("<missing>"), std::string(100, 'a' + i % 26)) << "commit " << i;
+    }
+    auto more = tr.Get("after");
+    ASSERT_TRUE(more.ok());
+    EXPECT_EQ(more->has_value(), round == 1) << "round " << round;
+    if (round == 0) {
+      ASSERT_TRUE((*reopened)->Run([](Transaction& t) { return t.Set("after", "x"); }).ok());
+    }
+  }
 }
 
 }  // namespace

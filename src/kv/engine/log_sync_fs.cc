@@ -1,5 +1,8 @@
 #include "kv/engine/log_sync_fs.h"
 
+#include <fcntl.h>
+#include <unistd.h>
+
 #include <atomic>
 #include <filesystem>
 #include <functional>
@@ -18,30 +21,115 @@ bool IsLog(const std::string& name) { return name.ends_with(".log"); }
 
 }  // namespace
 
+// The zero-filled space ahead of an open log's end (LogSyncFs, "Zero-filled log space"),
+// shared by the log file and the fill thread. Zeros are only ever written at or after `end`
+// with `mu` held, and appends update `end` with `mu` held, so a zero never lands on data.
+struct LogFill {
+  explicit LogFill(int descriptor) : fd(descriptor) {}
+  ~LogFill() { ::close(fd); }
+  LogFill(const LogFill&) = delete;
+  LogFill& operator=(const LogFill&) = delete;
+
+  // After an append of `n` bytes: true when the zeros ahead of `end` ran low and no top-up
+  // was asked for yet.
+  bool Advance(uint64_t n) {  // REQUIRES(mu)
+    end += n;
+    if (filled < end) filled = end;
+    if (!on || requested || filled - end >= LogSyncFs::kFillBelow) return false;
+    requested = true;
+    return true;
+  }
+  // After an append that failed, or one at an offset: where the log's data ends is no longer
+  // known, so no zeros are written and none are cut off.
+  void LoseEnd() {  // REQUIRES(mu)
+    on = false;
+    end_known = false;
+  }
+  // Writes zeros until kFillRunway lie ahead of `end`, a piece at a time, each pushed to the
+  // disk before the next so that a concurrent fdatasync of the log finds few dirty zeros.
+  void TopUp() {
+    static const std::string zeros(LogSyncFs::kFillPiece, '\0');
+    {
+      std::lock_guard<std::mutex> l(mu);
+      requested = false;
+    }
+    bool grew = false;
+    while (true) {
+      uint64_t at;
+      {
+        std::lock_guard<std::mutex> l(mu);
+        if (!on || filled - end >= LogSyncFs::kFillRunway) break;
+        at = filled;
+        ssize_t n = ::pwrite(fd, zeros.data(), zeros.size(), static_cast<off_t>(at));
+        if (n > 0) {
+          filled = at + static_cast<uint64_t>(n);
+          grew = true;
+        }
+        if (n != static_cast<ssize_t>(zeros.size())) {
+          on = false;  // e.g. no space left: the log's own appends report it if it matters
+          break;
+        }
+      }
+      // Outside the lock: appends may already be overwriting these zeros, which is fine.
+      ::sync_file_range(
+          fd, static_cast<off_t>(at), static_cast<off_t>(zeros.size()),
+          SYNC_FILE_RANGE_WAIT_BEFORE | SYNC_FILE_RANGE_WRITE | SYNC_FILE_RANGE_WAIT_AFTER);
+    }
+    // The new size once, here, rather than by the next fsync of the log. An error is the
+    // log's to report: every descriptor of the file sees a writeback error once.
+    if (grew) ::fdatasync(fd);
+  }
+  // Stops filling for good; `cut` (the log is closing) also cuts the file back to what was
+  // appended, when that is known.
+  void Stop(bool cut) {
+    std::lock_guard<std::mutex> l(mu);
+    on = false;
+    if (cut && end_known && filled > end) {
+      if (::ftruncate(fd, static_cast<off_t>(end)) == 0) filled = end;
+    }
+  }
+
+  const int fd;  // a descriptor of our own for the zeros, closed with the last reference
+  std::mutex mu;
+  uint64_t end = 0;        // GUARDED_BY(mu): bytes appended to the log
+  uint64_t filled = 0;     // GUARDED_BY(mu): the file's size: `end`, then zeros
+  bool on = true;          // GUARDED_BY(mu): topping up
+  bool end_known = true;   // GUARDED_BY(mu)
+  bool requested = false;  // GUARDED_BY(mu): a TopUp is queued
+};
+
 // An open log file: remembers whether it was appended to since LogSyncFs last synced it.
 class TrackedLogFile final : public rocksdb::FSWritableFileOwnerWrapper {
  public:
-  TrackedLogFile(LogSyncFs* fs, std::unique_ptr<rocksdb::FSWritableFile> target)
-      : FSWritableFileOwnerWrapper(std::move(target)), fs_(fs) {}
-  ~TrackedLogFile() override { fs_->Untrack(this); }
+  TrackedLogFile(LogSyncFs* fs, std::unique_ptr<rocksdb::FSWritableFile> target,
+                 std::shared_ptr<LogFill> fill)
+      : FSWritableFileOwnerWrapper(std::move(target)), fs_(fs), fill_(std::move(fill)) {}
+  ~TrackedLogFile() override {
+    if (fill_ != nullptr) fill_->Stop(/*cut=*/true);
+    fs_->Untrack(this);
+  }
 
   IOStatus Append(const Slice& data, const IOOptions& options, IODebugContext* dbg) override {
-    return Appended(target()->Append(data, options, dbg));
+    return AppendFilled(data.size(), [&] { return target()->Append(data, options, dbg); });
   }
   IOStatus Append(const Slice& data, const IOOptions& options,
                   const rocksdb::DataVerificationInfo& info, IODebugContext* dbg) override {
-    return Appended(target()->Append(data, options, info, dbg));
+    return AppendFilled(data.size(), [&] { return target()->Append(data, options, info, dbg); });
   }
+  // Direct I/O only (not used for logs): no zero filling beside it.
   IOStatus PositionedAppend(const Slice& data, uint64_t offset, const IOOptions& options,
                             IODebugContext* dbg) override {
+    LoseEnd();
     return Appended(target()->PositionedAppend(data, offset, options, dbg));
   }
   IOStatus PositionedAppend(const Slice& data, uint64_t offset, const IOOptions& options,
                             const rocksdb::DataVerificationInfo& info,
                             IODebugContext* dbg) override {
+    LoseEnd();
     return Appended(target()->PositionedAppend(data, offset, options, info, dbg));
   }
   IOStatus Close(const IOOptions& options, IODebugContext* dbg) override {
+    if (fill_ != nullptr) fill_->Stop(/*cut=*/true);
     fs_->Untrack(this);  // waits for a sync in progress
     return target()->Close(options, dbg);
   }
@@ -70,13 +158,70 @@ class TrackedLogFile final : public rocksdb::FSWritableFileOwnerWrapper {
     dirty_.store(true, std::memory_order_release);
     return s;
   }
+  void LoseEnd() {
+    if (fill_ == nullptr) return;
+    std::lock_guard<std::mutex> l(fill_->mu);
+    fill_->LoseEnd();
+  }
+  // Appends with the fill's lock held, so no zeros are written where the data goes.
+  IOStatus AppendFilled(size_t n, const std::function<IOStatus()>& append) {
+    if (fill_ == nullptr) return Appended(append());
+    bool refill = false;
+    IOStatus s;
+    {
+      std::lock_guard<std::mutex> l(fill_->mu);
+      s = append();
+      if (s.ok()) {
+        refill = fill_->Advance(n);
+      } else {
+        fill_->LoseEnd();  // part of it may have reached the file
+      }
+    }
+    if (refill) fs_->RequestFill(fill_);
+    return Appended(s);
+  }
 
   LogSyncFs* fs_;
+  std::shared_ptr<LogFill> fill_;  // null: no zero filling
   std::atomic<bool> dirty_{false};
 };
 
-LogSyncFs::LogSyncFs(std::shared_ptr<rocksdb::FileSystem> base)
-    : FileSystemWrapper(std::move(base)) {}
+LogSyncFs::LogSyncFs(std::shared_ptr<rocksdb::FileSystem> base, bool zero_fill_logs)
+    : FileSystemWrapper(std::move(base)), zero_fill_(zero_fill_logs) {
+  if (zero_fill_) filler_ = std::thread([this] { FillLoop(); });
+}
+
+LogSyncFs::~LogSyncFs() {
+  if (!filler_.joinable()) return;
+  {
+    std::lock_guard<std::mutex> l(fill_mu_);
+    stop_fill_ = true;
+  }
+  fill_cv_.notify_one();
+  filler_.join();
+}
+
+void LogSyncFs::RequestFill(std::shared_ptr<LogFill> fill) {
+  {
+    std::lock_guard<std::mutex> l(fill_mu_);
+    fill_queue_.push_back(std::move(fill));
+  }
+  fill_cv_.notify_one();
+}
+
+void LogSyncFs::FillLoop() {
+  std::unique_lock<std::mutex> l(fill_mu_);
+  while (true) {
+    fill_cv_.wait(l, [&] { return stop_fill_ || !fill_queue_.empty(); });
+    if (stop_fill_) return;
+    std::vector<std::shared_ptr<LogFill>> work;
+    work.swap(fill_queue_);
+    l.unlock();
+    for (const std::shared_ptr<LogFill>& fill : work) fill->TopUp();
+    work.clear();  // the last reference to a closed log's fill closes its descriptor
+    l.lock();
+  }
+}
 
 IOStatus LogSyncFs::CountSync(const std::function<IOStatus()>& sync) {
   {
@@ -124,7 +269,13 @@ IOStatus LogSyncFs::SyncOpenLogs() {
 IOStatus LogSyncFs::Track(const std::string& name, IOStatus s, bool created,
                           std::unique_ptr<rocksdb::FSWritableFile>* result) {
   if (!s.ok() || !IsLog(name)) return s;
-  auto file = std::make_unique<TrackedLogFile>(this, std::move(*result));
+  std::shared_ptr<LogFill> fill;
+  if (zero_fill_ && created) {
+    int fd = ::open(name.c_str(), O_WRONLY | O_CLOEXEC);
+    if (fd >= 0) fill = std::make_shared<LogFill>(fd);  // else: the log works, unfilled
+  }
+  auto file = std::make_unique<TrackedLogFile>(this, std::move(*result), fill);
+  if (fill != nullptr) RequestFill(fill);
   std::lock_guard<std::mutex> l(mu_);
   files_.emplace(file.get(), name);
   if (created) dirs_[std::filesystem::path(name).parent_path().string()] = true;

@@ -10,6 +10,15 @@
 // It tracks every open log file (*.log) and whether it was appended to since its last sync;
 // SyncLogs syncs each such file and, when a log file was created since the last call, the
 // directory holding it. Thread-safe.
+//
+// Zero-filled log space (`zero_fill_logs`, for files of the local POSIX file system only): a
+// background thread keeps about 1 MiB of zeros written ahead of each open log's end, so that
+// an append overwrites blocks the file already has and the fdatasync after it writes only
+// data: an append that grows the file also makes fdatasync write the inode (its size), a
+// second synchronous I/O (PostgreSQL zero-fills its WAL segments for the same reason). The
+// zeros are invisible to RocksDB: a log reader skips zero-filled blocks (the record type
+// reserved for preallocated files), a crash leaves at most the zeros behind the last record,
+// and closing a log cuts the file back to what was appended.
 #pragma once
 
 #include <rocksdb/file_system.h>
@@ -20,12 +29,22 @@
 #include <memory>
 #include <mutex>
 #include <string>
+#include <thread>
+#include <vector>
 
 namespace tenantdb::kv {
 
+struct LogFill;
+
 class LogSyncFs final : public rocksdb::FileSystemWrapper {
  public:
-  explicit LogSyncFs(std::shared_ptr<rocksdb::FileSystem> base);
+  // Zero-filled space ahead of each log's end (see above) and how it is kept.
+  static constexpr uint64_t kFillRunway = 1 << 20;  // zeros kept ahead of the end, at most
+  static constexpr uint64_t kFillBelow = 1 << 19;   // refilled when fewer are left
+  static constexpr uint64_t kFillPiece = 1 << 16;   // written and flushed at a time
+
+  explicit LogSyncFs(std::shared_ptr<rocksdb::FileSystem> base, bool zero_fill_logs = false);
+  ~LogSyncFs() override;
 
   const char* Name() const override { return "TenantdbLogSyncFs"; }
 
@@ -54,6 +73,9 @@ class LogSyncFs final : public rocksdb::FileSystemWrapper {
   // Runs a sync of a log file, remembering its error (sticky) for every later SyncLogs.
   rocksdb::IOStatus CountSync(const std::function<rocksdb::IOStatus()>& sync);
   rocksdb::IOStatus SyncOpenLogs();
+  // Asks the fill thread to top up `fill`'s zeros.
+  void RequestFill(std::shared_ptr<LogFill> fill);
+  void FillLoop();
 
   std::mutex error_mu_;
   std::condition_variable syncs_done_;  // syncs_running_ dropped to 0
@@ -64,6 +86,13 @@ class LogSyncFs final : public rocksdb::FileSystemWrapper {
   std::mutex mu_;
   std::map<TrackedLogFile*, std::string> files_;  // GUARDED_BY(mu_): open log files
   std::map<std::string, bool> dirs_;              // GUARDED_BY(mu_): directory -> needs fsync
+
+  const bool zero_fill_;
+  std::mutex fill_mu_;
+  std::condition_variable fill_cv_;
+  std::vector<std::shared_ptr<LogFill>> fill_queue_;  // GUARDED_BY(fill_mu_)
+  bool stop_fill_ = false;                            // GUARDED_BY(fill_mu_)
+  std::thread filler_;                                // runs FillLoop when zero_fill_
 };
 
 }  // namespace tenantdb::kv
