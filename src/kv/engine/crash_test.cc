@@ -10,10 +10,9 @@
 // crash keeps the write-ahead log that is already in the OS page cache (power loss does not;
 // see fault_injection_test.cc).
 //
-// The child is this test binary run again (fork + exec of /proc/self/exe) with
+// The child is this test binary run again (testing::ChildProcess) with
 // --gtest_filter=CrashChild.Run and TENANTDB_CRASH_* in the environment; without them that
-// test is skipped. Exec rather than a bare fork: the parent has RocksDB's background threads,
-// which a forked child would inherit as locks and thread pools without threads.
+// test is skipped.
 //
 // Each transaction, by writer thread t:
 //   n = counter + 1, m = thread/<t> + 1
@@ -21,13 +20,8 @@
 // Invariants: log holds exactly log/1..log/<counter>; for every t, tlog/<t>/ holds exactly
 // 1..thread/<t> and sum(thread/<t>) = counter; log/<n> = "t:m" iff tlog/<t>/<m> = n;
 // adds = counter (an atomic add, applied at commit, agrees with the read-modify-writes).
-#include <fcntl.h>
 #include <fmt/format.h>
 #include <gtest/gtest.h>
-#include <poll.h>
-#include <signal.h>
-#include <sys/wait.h>
-#include <unistd.h>
 
 #include <atomic>
 #include <chrono>
@@ -41,13 +35,11 @@
 
 #include "kv/kv_test_util.h"
 #include "tenantdb/database.h"
-
-extern char** environ;
+#include "testing/child_process.h"
 
 namespace tenantdb {
 namespace {
 
-using std::chrono::milliseconds;
 using std::chrono::steady_clock;
 using tenantdb::testing::FromLE;
 using tenantdb::testing::LE64;
@@ -95,7 +87,7 @@ void WriterLoop(Database& db, int t, int fd, steady_clock::time_point deadline) 
       return Status::OK();
     }();
     if (s.ok()) {
-      if (write(fd, &r, sizeof r) != static_cast<ssize_t>(sizeof r)) std::_Exit(3);
+      if (!tenantdb::testing::ReportToParent(fd, r)) std::_Exit(3);
       tr.Reset();
       continue;
     }
@@ -128,84 +120,6 @@ TEST(CrashChild, Run) {
 }
 
 // ---- The parent --------------------------------------------------------------------------
-
-class Child {
- public:
-  // Starts the child on `dir`. Everything exec needs is prepared before fork, so the child
-  // calls only async-signal-safe functions before exec.
-  Child(const std::string& dir, const std::string& durability) {
-    int fds[2];
-    if (pipe2(fds, O_CLOEXEC) != 0) return;
-    read_fd_ = fds[0];
-    constexpr int kChildFd = 100;
-    std::vector<std::string> env_strings;
-    for (char** e = environ; *e != nullptr; ++e) env_strings.emplace_back(*e);
-    env_strings.push_back("TENANTDB_CRASH_DIR=" + dir);
-    env_strings.push_back(fmt::format("TENANTDB_CRASH_FD={}", kChildFd));
-    env_strings.push_back("TENANTDB_CRASH_DURABILITY=" + durability);
-    std::vector<char*> envp;
-    for (auto& s : env_strings) envp.push_back(s.data());
-    envp.push_back(nullptr);
-    std::string exe = "/proc/self/exe";
-    std::string filter = "--gtest_filter=CrashChild.Run";
-    char* argv[] = {exe.data(), filter.data(), nullptr};
-    int devnull = open("/dev/null", O_WRONLY | O_CLOEXEC);
-
-    pid_ = fork();
-    if (pid_ == 0) {
-      if (dup2(fds[1], kChildFd) < 0) _exit(120);
-      if (devnull >= 0) dup2(devnull, STDOUT_FILENO);
-      execve(exe.c_str(), argv, envp.data());
-      _exit(121);
-    }
-    close(fds[1]);
-    if (devnull >= 0) close(devnull);
-  }
-  ~Child() {
-    Kill();
-    if (read_fd_ >= 0) close(read_fd_);
-  }
-  bool started() const { return pid_ > 0; }
-
-  // Reads reports for up to `limit` (or until the pipe closes); returns false on EOF.
-  bool Drain(milliseconds limit, std::vector<Report>* out) {
-    auto deadline = steady_clock::now() + limit;
-    for (;;) {
-      auto left = std::chrono::duration_cast<milliseconds>(deadline - steady_clock::now());
-      if (left.count() <= 0) return true;
-      pollfd p{read_fd_, POLLIN, 0};
-      int ready = poll(&p, 1, static_cast<int>(left.count()));
-      if (ready < 0 && errno == EINTR) continue;
-      if (ready <= 0) return true;
-      char buf[4096];
-      ssize_t got = read(read_fd_, buf, sizeof buf);
-      if (got < 0 && errno == EINTR) continue;
-      if (got <= 0) return false;
-      pending_.append(buf, static_cast<size_t>(got));
-      while (pending_.size() >= sizeof(Report)) {
-        Report r;
-        std::memcpy(&r, pending_.data(), sizeof r);
-        pending_.erase(0, sizeof r);
-        out->push_back(r);
-      }
-    }
-  }
-
-  // SIGKILL, then the exit status (-1 if already reaped).
-  int Kill() {
-    if (pid_ <= 0) return -1;
-    kill(pid_, SIGKILL);
-    int status = 0;
-    waitpid(pid_, &status, 0);
-    pid_ = -1;
-    return status;
-  }
-
- private:
-  pid_t pid_ = -1;
-  int read_fd_ = -1;
-  std::string pending_;
-};
 
 // Checks the invariants of the store at `dir` and that every report is in it; returns the
 // counter.
@@ -268,15 +182,6 @@ int64_t CheckStore(Database& db, const std::vector<Report>& reports, const std::
   return c;
 }
 
-// Waits (at most 30 s) until the child has acknowledged a commit.
-bool WaitForFirstReport(Child& child, std::vector<Report>* reports) {
-  auto deadline = steady_clock::now() + std::chrono::seconds(30);
-  while (reports->empty() && steady_clock::now() < deadline) {
-    if (!child.Drain(milliseconds(50), reports)) break;
-  }
-  return !reports->empty();
-}
-
 class CrashTest : public ::testing::TestWithParam<const char*> {};
 
 TEST_P(CrashTest, KillNineLosesNoAcknowledgedCommitAndNothingIsPartial) {
@@ -294,27 +199,20 @@ TEST_P(CrashTest, KillNineLosesNoAcknowledgedCommitAndNothingIsPartial) {
     const std::string where = fmt::format("{} round {}", durability, round);
     std::vector<Report> reports;
     {
-      Child child(dir.path().string(), durability);
-      ASSERT_TRUE(child.started()) << where;
-      // One round in five kills at a random moment from the start (opening, recovering);
-      // the others once the child has acknowledged a commit.
+      tenantdb::testing::ChildProcess<Report> child(
+          "CrashChild.Run", {"TENANTDB_CRASH_DIR=" + dir.path().string(),
+                             fmt::format("TENANTDB_CRASH_FD={}", tenantdb::testing::kChildReportFd),
+                             "TENANTDB_CRASH_DURABILITY=" + durability});
       bool early = round % 5 == 4;
-      if (early) {
-        ++early_kills;
-        child.Drain(milliseconds(std::uniform_int_distribution<int>(0, 50)(rng)), &reports);
-      } else {
-        ASSERT_TRUE(WaitForFirstReport(child, &reports)) << where << ": the child never committed";
+      early_kills += early ? 1 : 0;
+      std::string died = tenantdb::testing::KillAtARandomMoment(child, round, rng, &reports, [&] {
         if (round == 0) {
           // The child holds the store: another process cannot open it.
           auto locked = Database::Open("file:" + dir.path().string());
           TDB_EXPECT_ERROR(locked, ErrorCode::kStoreLocked) << where;
         }
-        child.Drain(milliseconds(std::uniform_int_distribution<int>(5, 100)(rng)), &reports);
-      }
-      int status = child.Kill();
-      EXPECT_TRUE(WIFSIGNALED(status) && WTERMSIG(status) == SIGKILL)
-          << where << ": the child exited by itself, status " << status;
-      child.Drain(milliseconds(5'000), &reports);  // what it wrote before it died
+      });
+      ASSERT_EQ(died, "") << where;
     }
     for (const Report& r : reports) highest = std::max(highest, r.version);
     all.insert(all.end(), reports.begin(), reports.end());
@@ -344,9 +242,7 @@ TEST_P(CrashTest, KillNineLosesNoAcknowledgedCommitAndNothingIsPartial) {
 }
 
 INSTANTIATE_TEST_SUITE_P(Durability, CrashTest, ::testing::Values("sync", "async"),
-                         [](const ::testing::TestParamInfo<const char*>& p) {
-                           return std::string(p.param);
-                         });
+                         tenantdb::testing::DurabilityName);
 
 }  // namespace
 }  // namespace tenantdb
