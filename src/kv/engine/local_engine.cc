@@ -33,6 +33,21 @@ constexpr uint64_t kPruneEvery = 1024;
 constexpr int kMaxLeadRounds = 16;
 // Keys whose newest value the write leader tracks for atomic operations, at most.
 constexpr size_t kMaxTracked = 4096;
+// Without fsyncs (durability async, memory stores) a commit waits a few microseconds for the
+// leader writing its group, less than a futex sleep and wake-up cost in a VM. So a committer
+// with at most one commit queued ahead of it spins up to this long before it sleeps; only as
+// many at once as leave a CPU to the leader, and never behind a longer queue (many clients:
+// the wait is long and the CPU is better spent on them).
+constexpr auto kSpinWait = std::chrono::microseconds(30);
+constexpr size_t kSpinQueue = 2;
+
+void CpuRelax() {
+#if defined(__x86_64__) || defined(__i386__)
+  __builtin_ia32_pause();
+#else
+  std::this_thread::yield();
+#endif
+}
 
 std::string BigEndian64(uint64_t v) {
   std::string out(8, '\0');
@@ -70,10 +85,18 @@ struct LocalEngine::Writer {
     state.notify_one();
     waking.store(false, std::memory_order_release);
   }
-  // Waits until another thread sets a state, and returns it (leaving kWaiting behind).
-  Role Await() {
+  // Waits until another thread sets a state, and returns it (leaving kWaiting behind); first
+  // spins for up to `spin`.
+  Role Await(std::chrono::microseconds spin = std::chrono::microseconds(0)) {
     constexpr auto kWaiting = static_cast<uint32_t>(Role::kWait);
     uint32_t s;
+    if (spin.count() > 0) {
+      auto until = std::chrono::steady_clock::now() + spin;
+      for (int i = 1; state.load(std::memory_order_acquire) == kWaiting; ++i) {
+        CpuRelax();
+        if (i % 64 == 0 && std::chrono::steady_clock::now() > until) break;
+      }
+    }
     while ((s = state.load(std::memory_order_acquire)) == kWaiting) state.wait(kWaiting);
     // The waker may still be inside notify_one on this object: wait for it to leave.
     while (waking.load(std::memory_order_acquire)) std::this_thread::yield();
@@ -197,12 +220,22 @@ size_t LocalEngine::UnsyncedCommits() {
 Result<CommitResult> LocalEngine::Commit(CommitRequest request) {
   Writer w(&request);
   bool lead;
+  bool spin;
   {
     std::lock_guard<std::mutex> l(queue_mu_);
     queue_.push_back(&w);
     lead = queue_.size() == 1;  // else a write leader is at the head and hands on to us
+    spin = !sync_wal_ && queue_.size() <= kSpinQueue;
   }
-  Role state = lead ? Role::kLeadWrite : w.Await();
+  Role state = Role::kLeadWrite;
+  if (!lead) {
+    if (spin && spinners_.fetch_add(1, std::memory_order_acq_rel) >= max_spinners_) {
+      spinners_.fetch_sub(1, std::memory_order_acq_rel);  // enough spinners already
+      spin = false;
+    }
+    state = w.Await(spin ? kSpinWait : std::chrono::microseconds(0));
+    if (spin) spinners_.fetch_sub(1, std::memory_order_acq_rel);
+  }
   if (state == Role::kLeadWrite) state = LeadWrites(&w);
   if (state == Role::kLeadSync) {
     SyncGroups(&w);

@@ -30,6 +30,7 @@
 #include <rocksdb/db.h>
 #include <rocksdb/file_system.h>
 
+#include <algorithm>
 #include <atomic>
 #include <deque>
 #include <map>
@@ -37,6 +38,7 @@
 #include <mutex>
 #include <optional>
 #include <string>
+#include <thread>
 
 #include "kv/engine/engine.h"
 #include "kv/engine/resolver.h"
@@ -118,6 +120,9 @@ class LocalEngine final : public Engine {
   rocksdb::WriteOptions write_options_;
 
   bool sync_wal_;  // fsync the log before acknowledging (durability sync, on disk)
+  // Committers spinning before they sleep (Commit, kSpinWait), and how many may at once.
+  std::atomic<int> spinners_{0};
+  const int max_spinners_ = std::max(1, static_cast<int>(std::thread::hardware_concurrency()) - 1);
 
   std::mutex queue_mu_;
   std::deque<Writer*> queue_;                          // GUARDED_BY(queue_mu_), write stage
