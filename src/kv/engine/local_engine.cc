@@ -161,6 +161,7 @@ Result<std::unique_ptr<LocalEngine>> LocalEngine::Open(const LocalEngineOptions&
     store->env = rocksdb::NewCompositeEnv(store->log_fs);
     ro.env = store->env.get();
   }
+  ro.wal_filter = &store->wal_filter;
   std::vector<rocksdb::ColumnFamilyDescriptor> families = {
       {rocksdb::kDefaultColumnFamilyName, rocksdb::ColumnFamilyOptions(ro)},
       {kMetaFamily, rocksdb::ColumnFamilyOptions(ro)}};

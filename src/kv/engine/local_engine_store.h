@@ -10,6 +10,7 @@
 
 #include "kv/engine/local_engine.h"
 #include "kv/engine/log_sync_fs.h"
+#include "kv/engine/wal_gap_filter.h"
 
 namespace tenantdb::kv {
 
@@ -23,6 +24,7 @@ struct LocalEngine::Store {
     env.reset();
   }
   std::shared_ptr<LogSyncFs> log_fs;  // on disk: syncs the log (SyncGroups)
+  WalGapFilter wal_filter;            // recovery stops at a hole in the log (Open)
   std::unique_ptr<rocksdb::Env> env;  // the in-memory environment, or one over log_fs
   std::unique_ptr<rocksdb::DB> db;
   std::vector<rocksdb::ColumnFamilyHandle*> handles;  // [0] default, [1] meta
