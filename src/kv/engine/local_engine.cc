@@ -37,7 +37,10 @@ constexpr size_t kMaxTracked = 4096;
 // leader writing its group, less than a futex sleep and wake-up cost in a VM. So a committer
 // with at most one commit queued ahead of it spins up to this long before it sleeps; only as
 // many at once as leave a CPU to the leader, and never behind a longer queue (many clients:
-// the wait is long and the CPU is better spent on them).
+// the wait is long and the CPU is better spent on them). A committer keeps its spinner slot
+// until it is woken, also after it gave up spinning and sleeps: freeing the slot as soon as
+// the spin ended let more committers spin with 32 async clients (hot counter 100-110k -> 82-88k
+// commits/s, p50 8 -> 94-312 us).
 constexpr auto kSpinWait = std::chrono::microseconds(30);
 constexpr size_t kSpinQueue = 2;
 
