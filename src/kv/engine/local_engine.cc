@@ -139,6 +139,10 @@ rocksdb::Options LocalRocksOptions() {
   t.filter_policy.reset(rocksdb::NewBloomFilterPolicy(10));
   t.whole_key_filtering = true;
   o.table_factory.reset(rocksdb::NewBlockBasedTableFactory(t));
+  // What WalGapFilter relies on to end recovery at a hole in the log (both are RocksDB's
+  // defaults, set so that nobody changes them without reading wal_gap_filter.h).
+  o.wal_recovery_mode = rocksdb::WALRecoveryMode::kPointInTimeRecovery;
+  o.paranoid_checks = true;
   return o;
 }
 

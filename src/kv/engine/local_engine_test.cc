@@ -592,69 +592,91 @@ std::filesystem::path NewestLog(const std::filesystem::path& dir) {
 // After a power loss a page of the log that never reached the disk can read as zeros (always
 // so in zero-filled log space) while a later page did reach it. RocksDB's reader skips the
 // zeros silently; recovery must still end the log at the hole, or it would recover commits
-// without the earlier commits they may depend on. The hole is made by hand: one commit's
-// record, the last of its block, zeroed in a copy of the open store.
-TEST(LocalEngineLogTest, RecoveryEndsTheLogAtAHoleOfZeros) {
-  constexpr size_t kBlock = 32768;
-  TempDir dir;
-  TempDir copy;
-  std::string store = (dir.path() / "store").string();
-  auto db = Database::Open("file:" + store);
-  ASSERT_TRUE(db.ok()) << db.status().ToString();
-  int commits = 0;
-  auto commit = [&](size_t value_size) {
-    std::string key = fmt::format("c/{:05}", commits++);
-    ASSERT_TRUE(
-        (*db)
-            ->Run([&](Transaction& tr) { return tr.Set(key, std::string(value_size, 'x')); })
-            .ok());
-  };
-  // One commit is one record whose payload grows byte for byte with the value (same key
-  // length, values of 128..16383 bytes): measure it once, then size a commit so that its
-  // record ends exactly at a block's end and the next record starts the next block.
-  commit(1000);
-  std::vector<LogRecord> records = LogRecords(ReadFile(NewestLog(store)));
-  ASSERT_FALSE(records.empty());
-  ASSERT_EQ(records.back().type, 1);
-  const size_t payload_1000 = records.back().length;
-  int filling = -1;
-  for (int i = 0; i < 100 && filling < 0; ++i) {
-    const LogRecord& last = records.back();
-    size_t room = kBlock - (last.offset + 7 + last.length) % kBlock;
-    if (room >= 7 + payload_1000 - 1000 + 200 && room <= 7 + payload_1000 - 1000 + 16000) {
-      filling = commits;
-      commit(room - 7 - payload_1000 + 1000);
-    } else {
-      commit(1000);
-    }
-    records = LogRecords(ReadFile(NewestLog(store)));
-  }
-  ASSERT_GE(filling, 0);
-  const LogRecord hole = records.back();
-  ASSERT_EQ(hole.type, 1);
-  ASSERT_EQ((hole.offset + 7 + hole.length) % kBlock, 0u) << "the record does not end its block";
-  for (int i = 0; i < 3; ++i) commit(1000);
-  records = LogRecords(ReadFile(NewestLog(store)));
-  ASSERT_EQ(records[records.size() - 3].offset, hole.offset + 7 + hole.length);
-  ASSERT_EQ(records[records.size() - 3].type, 1) << "the next commit does not start a block";
+// without the earlier commits they may depend on. The holes are made by hand in a copy of an
+// open store whose log has a commit's record ending exactly at a block's end, so that the
+// reader, skipping the zeros, finds the next record at the start of the next block.
+class LogHoleTest : public ::testing::Test {
+ protected:
+  static constexpr size_t kBlock = 32768;
 
-  std::filesystem::copy(store, copy.path() / "store", std::filesystem::copy_options::recursive);
-  {
-    std::fstream log(copy.path() / "store" / NewestLog(store).filename(),
+  void SetUp() override {
+    store_ = (dir_.path() / "store").string();
+    auto db = Database::Open("file:" + store_);
+    ASSERT_TRUE(db.ok()) << db.status().ToString();
+    db_ = std::move(db).value();
+    // One commit is one record whose payload grows byte for byte with the value (same key
+    // length, values of 128..16383 bytes): measure it once, then size a commit so that its
+    // record ends exactly at the first block's end.
+    Commit(1000);
+    std::vector<LogRecord> records = LogRecords(ReadFile(NewestLog(store_)));
+    ASSERT_FALSE(records.empty());
+    ASSERT_EQ(records.back().type, 1);
+    const size_t payload_1000 = records.back().length;
+    for (int i = 0; i < 100 && filling_ < 0; ++i) {
+      const LogRecord& last = records.back();
+      size_t room = kBlock - (last.offset + 7 + last.length) % kBlock;
+      if (room >= 7 + payload_1000 - 1000 + 200 && room <= 7 + payload_1000 - 1000 + 16000) {
+        filling_ = commits_;
+        Commit(room - 7 - payload_1000 + 1000);
+      } else {
+        Commit(1000);
+      }
+      records = LogRecords(ReadFile(NewestLog(store_)));
+    }
+    ASSERT_GE(filling_, 0);
+    filling_record_ = records.back();
+    ASSERT_EQ(filling_record_.type, 1);
+    ASSERT_EQ(filling_record_.offset + 7 + filling_record_.length, kBlock)
+        << "the record does not end the first block";
+    for (int i = 0; i < 3; ++i) Commit(1000);
+    records = LogRecords(ReadFile(NewestLog(store_)));
+    ASSERT_EQ(records[records.size() - 3].offset, kBlock);
+    ASSERT_EQ(records[records.size() - 3].type, 1) << "the next commit does not start a block";
+    std::filesystem::copy(store_, copy_.path() / "store", std::filesystem::copy_options::recursive);
+  }
+
+  void Commit(size_t value_size) {
+    std::string key = fmt::format("c/{:05}", commits_++);
+    Status s = db_->Run([&](Transaction& tr) { return tr.Set(key, std::string(value_size, 'x')); });
+    ASSERT_TRUE(s.ok()) << s.ToString();
+  }
+  // Zeroes [begin, end) of the copy's log.
+  void Zero(size_t begin, size_t end) {
+    std::fstream log(copy_.path() / "store" / NewestLog(store_).filename(),
                      std::ios::binary | std::ios::in | std::ios::out);
-    log.seekp(static_cast<std::streamoff>(hole.offset));
-    std::string zeros(7 + hole.length, '\0');
+    log.seekp(static_cast<std::streamoff>(begin));
+    std::string zeros(end - begin, '\0');
     log.write(zeros.data(), static_cast<std::streamsize>(zeros.size()));
   }
+  // The commits the reopened copy holds: they must be exactly c/0 .. c/<expected - 1>.
+  void ExpectRecovered(int expected) {
+    auto reopened = Database::Open("file:" + (copy_.path() / "store").string());
+    ASSERT_TRUE(reopened.ok()) << reopened.status().ToString();
+    Transaction tr = (*reopened)->CreateTransaction();
+    auto got = tr.GetRange("c/", "c0");
+    ASSERT_TRUE(got.ok()) << got.status().ToString();
+    ASSERT_EQ(static_cast<int>(got->kvs.size()), expected)
+        << "recovery did not end at the hole (" << commits_ << " commits in the log)";
+    for (int i = 0; i < expected; ++i) EXPECT_EQ(got->kvs[i].key, fmt::format("c/{:05}", i));
+  }
 
-  auto reopened = Database::Open("file:" + (copy.path() / "store").string());
-  ASSERT_TRUE(reopened.ok()) << reopened.status().ToString();
-  Transaction tr = (*reopened)->CreateTransaction();
-  auto got = tr.GetRange("c/", "c0");
-  ASSERT_TRUE(got.ok()) << got.status().ToString();
-  ASSERT_EQ(static_cast<int>(got->kvs.size()), filling)
-      << "recovery did not end at the zeroed commit " << filling << " of " << commits;
-  for (int i = 0; i < filling; ++i) EXPECT_EQ(got->kvs[i].key, fmt::format("c/{:05}", i));
+  TempDir dir_;
+  TempDir copy_;
+  std::string store_;
+  std::unique_ptr<Database> db_;
+  int commits_ = 0;
+  int filling_ = -1;  // the commit whose record ends the first block
+  LogRecord filling_record_{};
+};
+
+TEST_F(LogHoleTest, RecoveryEndsTheLogAtAHoleOfZeros) {
+  Zero(filling_record_.offset, kBlock);  // one commit's record: the last of its block
+  ExpectRecovered(filling_);
+}
+
+TEST_F(LogHoleTest, RecoveryEndsTheLogAtAHoleAtItsStart) {
+  Zero(0, kBlock);  // the whole first block: the log's first record is the next block's
+  ExpectRecovered(0);
 }
 
 }  // namespace

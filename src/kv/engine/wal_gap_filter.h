@@ -8,12 +8,13 @@
 // commits without the earlier commits they depend on, a state that never existed.
 //
 // Every record of the log continues the sequence numbers of the one before it (a batch of n
-// operations takes n). A record that does not is reported as corrupted, which point-in-time
-// recovery (the engine's mode) treats as the end of the log: it keeps the records before it,
-// drops the rest, and goes on only with records that continue the recovered sequence (those
-// written after an earlier recovery stopped at that point). Unacknowledged commits are the
-// only ones lost: an acknowledged commit's record was fsynced, and so was everything before
-// it.
+// operations takes n), and the first record replayed is the first of its log file. A record
+// that breaks either rule is reported as corrupted, which point-in-time recovery (the
+// engine's mode, with paranoid checks: LocalRocksOptions) treats as the end of the log: it
+// keeps the records before it, drops the rest, and goes on only with records that continue
+// the recovered sequence (those written after an earlier recovery stopped at that point).
+// Unacknowledged commits are the only ones lost: an acknowledged commit's record was fsynced,
+// and so was everything before it.
 #pragma once
 
 #include <rocksdb/wal_filter.h>

@@ -1,11 +1,15 @@
 // WalGapFilter: records that continue the sequence are replayed, a record after a hole is
-// reported as corrupted (so point-in-time recovery ends the log there), and a record that
-// continues the sequence recovered so far is replayed again.
+// reported as corrupted (so point-in-time recovery ends the log there), a record that
+// continues the sequence recovered so far is replayed again, and the first record replayed
+// must be the first of its log file.
 #include "kv/engine/wal_gap_filter.h"
 
 #include <gtest/gtest.h>
 
+#include <fstream>
 #include <string>
+
+#include "testing/testing.h"
 
 namespace tenantdb::kv {
 namespace {
@@ -49,6 +53,32 @@ TEST(WalGapFilterTest, ARecordTooShortForABatchHeaderIsCorrupted) {
   bool changed = false;
   rocksdb::WriteBatch truncated(std::string(5, '\1'));
   EXPECT_EQ(f.LogRecordFound(1, "000001.log", truncated, &out, &changed), Option::kCorruptedRecord);
+}
+
+TEST(WalGapFilterTest, TheFirstRecordReplayedMustBeTheFirstOfItsLog) {
+  tenantdb::testing::TempDir dir;
+  std::string log = (dir.path() / "000009.log").string();
+  rocksdb::WriteBatch first = Batch(500, 1);
+  auto write_log = [&](const std::string& bytes) {
+    std::ofstream out(log, std::ios::binary | std::ios::trunc);
+    out.write(bytes.data(), static_cast<std::streamsize>(bytes.size()));
+  };
+  std::string header("\0\0\0\0\0\0\x01", 7);  // checksum, length (not checked), full record
+  rocksdb::WriteBatch out;
+  bool changed = false;
+
+  write_log(header + first.Data());
+  WalGapFilter starts;
+  EXPECT_EQ(starts.LogRecordFound(9, log, first, &out, &changed), Option::kContinueProcessing);
+
+  write_log(std::string(7 + first.Data().size(), '\0'));  // the log's first page was lost
+  WalGapFilter lost;
+  EXPECT_EQ(lost.LogRecordFound(9, log, first, &out, &changed), Option::kCorruptedRecord);
+  EXPECT_EQ(lost.gaps(), 1);
+
+  write_log(header + Batch(490, 10).Data());  // another record comes first
+  WalGapFilter later;
+  EXPECT_EQ(later.LogRecordFound(9, log, first, &out, &changed), Option::kCorruptedRecord);
 }
 
 }  // namespace
