@@ -1,7 +1,10 @@
 #include "kv/engine/fault_injection_fs.h"
 
+#include <algorithm>
 #include <chrono>
+#include <fstream>
 #include <functional>
+#include <string>
 #include <utility>
 
 namespace tenantdb::kv {
@@ -144,6 +147,34 @@ IOStatus FaultInjectionFs::DropUnsyncedData() {
     IOStatus s = TruncateTarget(name, state.synced);
     if (!s.ok() && !s.IsNotFound() && !s.IsPathNotFound()) return s;
     state.size = state.synced;
+  }
+  return IOStatus::OK();
+}
+
+IOStatus FaultInjectionFs::ZeroUnsyncedLogPages(std::mt19937_64& rng) {
+  constexpr uint64_t kPage = 4096;
+  std::lock_guard<std::mutex> l(mu_);
+  for (auto& [name, state] : files_) {
+    if (state.size <= state.synced) continue;
+    if (!name.ends_with(".log")) {
+      IOStatus s = TruncateTarget(name, state.synced);
+      if (!s.ok() && !s.IsNotFound() && !s.IsPathNotFound()) return s;
+      state.size = state.synced;
+      continue;
+    }
+    std::fstream file(name, std::ios::binary | std::ios::in | std::ios::out);
+    if (!file) return IOStatus::IOError("cannot open " + name + " to zero its unsynced pages");
+    for (uint64_t at = state.synced; at < state.size;) {
+      uint64_t end = std::min(state.size, (at / kPage + 1) * kPage);
+      if (std::bernoulli_distribution(0.5)(rng)) {
+        std::string zeros(end - at, '\0');
+        file.seekp(static_cast<std::streamoff>(at));
+        file.write(zeros.data(), static_cast<std::streamsize>(zeros.size()));
+      }
+      at = end;
+    }
+    if (!file.flush()) return IOStatus::IOError("cannot zero the unsynced pages of " + name);
+    state.synced = state.size;
   }
   return IOStatus::OK();
 }

@@ -23,6 +23,7 @@
 #include <map>
 #include <memory>
 #include <mutex>
+#include <random>
 #include <string>
 
 namespace tenantdb::kv {
@@ -56,6 +57,12 @@ class FaultInjectionFs final : public rocksdb::FileSystemWrapper {
   // Cuts every file written through this FileSystem back to its last synced size.
   // REQUIRES: no file is open for writing (the store is closed).
   rocksdb::IOStatus DropUnsyncedData();
+  // The other way a power loss can leave a log (*.log): its size stays, and each 4 KiB page
+  // (or part of one) written since its last sync either reached the disk or reads as zeros,
+  // in any combination (`rng` picks) — how a log in zero-filled space comes back (LogSyncFs),
+  // and a file whose new size reached the disk before its data. Other files are cut back as
+  // by DropUnsyncedData. REQUIRES: as DropUnsyncedData.
+  rocksdb::IOStatus ZeroUnsyncedLogPages(std::mt19937_64& rng);
 
   // While held, a sync of the write-ahead log waits (before syncing) until released.
   void HoldWalSyncs(bool hold);
