@@ -139,10 +139,15 @@ rocksdb::Options LocalRocksOptions() {
   t.filter_policy.reset(rocksdb::NewBloomFilterPolicy(10));
   t.whole_key_filtering = true;
   o.table_factory.reset(rocksdb::NewBlockBasedTableFactory(t));
-  // What WalGapFilter relies on to end recovery at a hole in the log (both are RocksDB's
-  // defaults, set so that nobody changes them without reading wal_gap_filter.h).
+  // What WalGapFilter relies on to end recovery at a hole in the log (all RocksDB's defaults,
+  // set so that nobody changes them without reading wal_gap_filter.h): point-in-time recovery
+  // with paranoid checks, and logs that begin with a batch in the plain record format (no
+  // recycled logs, whose headers are longer; no compressed logs, which begin with a
+  // compression record).
   o.wal_recovery_mode = rocksdb::WALRecoveryMode::kPointInTimeRecovery;
   o.paranoid_checks = true;
+  o.recycle_log_file_num = 0;
+  o.wal_compression = rocksdb::kNoCompression;
   return o;
 }
 

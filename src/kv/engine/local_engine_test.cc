@@ -669,6 +669,14 @@ class LogHoleTest : public ::testing::Test {
   LogRecord filling_record_{};
 };
 
+TEST(LocalEngineLogTest, TheOptionsWalGapFilterReliesOnStaySet) {
+  rocksdb::Options o = LocalRocksOptions();
+  EXPECT_EQ(o.wal_recovery_mode, rocksdb::WALRecoveryMode::kPointInTimeRecovery);
+  EXPECT_TRUE(o.paranoid_checks) << "a corrupted record would be replayed";
+  EXPECT_EQ(o.recycle_log_file_num, 0u) << "recycled logs have longer record headers";
+  EXPECT_EQ(o.wal_compression, rocksdb::kNoCompression) << "a compressed log begins otherwise";
+}
+
 TEST_F(LogHoleTest, RecoveryEndsTheLogAtAHoleOfZeros) {
   Zero(filling_record_.offset, kBlock);  // one commit's record: the last of its block
   ExpectRecovered(filling_);

@@ -13,6 +13,8 @@
 // engine's mode, with paranoid checks: LocalRocksOptions) treats as the end of the log: it
 // keeps the records before it, drops the rest, and goes on only with records that continue
 // the recovered sequence (those written after an earlier recovery stopped at that point).
+// The first-record rule reads the log's first header in the plain format: the store's logs
+// are neither recycled nor compressed (LocalRocksOptions).
 // Unacknowledged commits are the only ones lost: an acknowledged commit's record was fsynced,
 // and so was everything before it.
 #pragma once
