@@ -1,16 +1,11 @@
-// Store layout (RocksDB column families):
-//   default : user key -> value, exactly the bytes the transaction wrote
-//   meta    : "version" -> 8-byte big-endian newest committed version
+// The local engine's commit pipeline (write and sync stages, group commit, watches). Opening
+// the store: local_engine_open.cc; read views: local_read_view.cc.
 #include "kv/engine/local_engine.h"
 
 #include <fmt/format.h>
-#include <rocksdb/env.h>
-#include <rocksdb/filter_policy.h>
-#include <rocksdb/table.h>
 #include <rocksdb/write_batch.h>
 
 #include <algorithm>
-#include <filesystem>
 #include <functional>
 #include <thread>
 #include <vector>
@@ -24,8 +19,6 @@ namespace tenantdb::kv {
 
 namespace {
 
-constexpr char kMetaFamily[] = "meta";
-constexpr char kVersionKey[] = "version";
 constexpr size_t kMaxGroupSize = 512;
 constexpr uint64_t kPruneEvery = 1024;
 // Groups a write leader writes, or fsyncs a sync leader makes, before handing its stage on
@@ -56,12 +49,6 @@ std::string BigEndian64(uint64_t v) {
   std::string out(8, '\0');
   for (int i = 7; i >= 0; --i, v >>= 8) out[i] = static_cast<char>(v & 0xFF);
   return out;
-}
-
-uint64_t FromBigEndian64(std::string_view s) {
-  uint64_t v = 0;
-  for (char c : s) v = (v << 8) | static_cast<uint8_t>(c);
-  return v;
 }
 
 std::string Versionstamp(Version version, uint16_t order) {
@@ -130,70 +117,7 @@ struct LocalEngine::WrittenGroup {
   std::shared_ptr<const ReadView> view;  // the store right after the batch
 };
 
-rocksdb::Options LocalRocksOptions() {
-  rocksdb::Options o;
-  o.IncreaseParallelism(2);
-  o.create_missing_column_families = true;
-  o.max_background_jobs = 2;
-  rocksdb::BlockBasedTableOptions t;
-  t.filter_policy.reset(rocksdb::NewBloomFilterPolicy(10));
-  t.whole_key_filtering = true;
-  o.table_factory.reset(rocksdb::NewBlockBasedTableFactory(t));
-  // What WalGapFilter relies on to end recovery at a hole in the log (all RocksDB's defaults,
-  // set so that nobody changes them without reading wal_gap_filter.h): point-in-time recovery
-  // with paranoid checks, and logs that begin with a batch in the plain record format (no
-  // recycled logs, whose headers are longer; no compressed logs, which begin with a
-  // compression record).
-  o.wal_recovery_mode = rocksdb::WALRecoveryMode::kPointInTimeRecovery;
-  o.paranoid_checks = true;
-  o.recycle_log_file_num = 0;
-  o.wal_compression = rocksdb::kNoCompression;
-  return o;
-}
-
-Result<std::unique_ptr<LocalEngine>> LocalEngine::Open(const LocalEngineOptions& options) {
-  auto store = std::make_shared<Store>();
-  rocksdb::Options ro = LocalRocksOptions();
-  ro.create_if_missing = options.create_if_missing || options.in_memory;
-  std::string path = options.path;
-  if (!options.in_memory && !options.create_if_missing &&
-      !std::filesystem::exists(std::filesystem::path(path) / "CURRENT")) {
-    // Checked here because RocksDB creates the directory before it finds no store in it.
-    return Error(ErrorCode::kFileNotFound, fmt::format("store '{}' does not exist", path));
-  }
-  if (options.in_memory) {
-    store->env.reset(rocksdb::NewMemEnv(rocksdb::Env::Default()));
-    ro.env = store->env.get();
-    path = "/tenantdb-memory";
-  } else {
-    // Zero-filled log space needs the files to be the local file system's (LogSyncFs).
-    bool local_files = options.file_system == nullptr;
-    store->log_fs = std::make_shared<LogSyncFs>(
-        local_files ? rocksdb::FileSystem::Default() : options.file_system, local_files);
-    store->env = rocksdb::NewCompositeEnv(store->log_fs);
-    ro.env = store->env.get();
-  }
-  ro.wal_filter = &store->wal_filter;
-  std::vector<rocksdb::ColumnFamilyDescriptor> families = {
-      {rocksdb::kDefaultColumnFamilyName, rocksdb::ColumnFamilyOptions(ro)},
-      {kMetaFamily, rocksdb::ColumnFamilyOptions(ro)}};
-  rocksdb::DB* db = nullptr;
-  rocksdb::Status s =
-      rocksdb::DB::Open(rocksdb::DBOptions(ro), path, families, &store->handles, &db);
-  if (!s.ok()) return FromRocks(s, fmt::format("opening store '{}'", path));
-  store->db.reset(db);
-
-  std::string stored;
-  Version last = 0;
-  s = db->Get(rocksdb::ReadOptions(), store->meta(), kVersionKey, &stored);
-  if (s.ok()) {
-    last = static_cast<Version>(FromBigEndian64(stored));
-  } else if (!s.IsNotFound()) {
-    return FromRocks(s, "reading the stored version");
-  }
-  return std::unique_ptr<LocalEngine>(new LocalEngine(options, std::move(store), last));
-}
-
+// Here, where Writer and WrittenGroup are complete.
 LocalEngine::LocalEngine(const LocalEngineOptions& options, std::shared_ptr<Store> store,
                          Version last_version)
     : options_(options),

@@ -1,5 +1,5 @@
-// The local engine's RocksDB instance, shared by the engine and its read views (local_engine.cc,
-// local_read_view.cc).
+// The local engine's RocksDB instance and its layout, shared by the engine, its opening and its
+// read views (local_engine.cc, local_engine_open.cc, local_read_view.cc).
 #pragma once
 
 #include <rocksdb/db.h>
@@ -13,6 +13,12 @@
 #include "kv/engine/wal_gap_filter.h"
 
 namespace tenantdb::kv {
+
+// Store layout (RocksDB column families):
+//   default : user key -> value, exactly the bytes the transaction wrote
+//   meta    : "version" -> 8-byte big-endian newest committed version
+inline constexpr char kMetaFamily[] = "meta";
+inline constexpr char kVersionKey[] = "version";
 
 struct LocalEngine::Store {
   ~Store() {

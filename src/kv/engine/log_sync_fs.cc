@@ -163,8 +163,10 @@ class TrackedLogFile final : public rocksdb::FSWritableFileOwnerWrapper {
     std::lock_guard<std::mutex> l(fill_->mu);
     fill_->LoseEnd();
   }
-  // Appends with the fill's lock held, so no zeros are written where the data goes.
-  IOStatus AppendFilled(size_t n, const std::function<IOStatus()>& append) {
+  // Appends with the fill's lock held, so no zeros are written where the data goes. (A
+  // template, not std::function: this runs for every commit group.)
+  template <typename AppendFn>
+  IOStatus AppendFilled(size_t n, AppendFn&& append) {
     if (fill_ == nullptr) return Appended(append());
     bool refill = false;
     IOStatus s;
