@@ -28,6 +28,7 @@
 #include <thread>
 #include <vector>
 
+#include "kv/kv_test_util.h"
 #include "tenant/runtime.h"
 #include "tenantdb/database.h"
 #include "tenantdb/tenant.h"
@@ -38,6 +39,8 @@ namespace tenantdb {
 namespace {
 
 using std::chrono::steady_clock;
+using tenantdb::testing::FromLE;
+using tenantdb::testing::LE64;
 
 constexpr int kWriterThreads = 4;
 constexpr auto kChildLifetime = std::chrono::seconds(60);
@@ -60,17 +63,6 @@ constexpr char kCount[] = "count";
 // What one transaction meters: its key and value, and the count's key and 8-byte value.
 const size_t kBytesPerCommit =
     KeyOf(0, 0, 0).size() + ValueOf(0).size() + std::string(kCount).size() + 8;
-
-std::string LE64(uint64_t v) {
-  std::string out(8, '\0');
-  for (int i = 0; i < 8; ++i, v >>= 8) out[i] = static_cast<char>(v & 0xFF);
-  return out;
-}
-uint64_t FromLE64(std::string_view s) {
-  uint64_t v = 0;
-  for (size_t i = s.size(); i-- > 0;) v = (v << 8) | static_cast<uint8_t>(s[i]);
-  return v;
-}
 
 // ---- The child ---------------------------------------------------------------------------
 
@@ -101,7 +93,7 @@ TEST(TenantCrashChild, Run) {
         Status s = tenant->Run([&](TenantTransaction& tr) -> Status {
           ++attempts;
           TDB_ASSIGN_OR_RETURN(std::optional<std::string> count, tr.Get(kCount));
-          TDB_RETURN_IF_ERROR(tr.Set(kCount, LE64((count ? FromLE64(*count) : 0) + 1)));
+          TDB_RETURN_IF_ERROR(tr.Set(kCount, LE64((count ? FromLE(*count) : 0) + 1)));
           return tr.Set(KeyOf(round, t, i), ValueOf(i));
         });
         if (!s.ok()) {
@@ -194,7 +186,7 @@ TEST_P(TenantCrashTest, KillNineKeepsWriteUsageExactlyWithTheWrites) {
     uint64_t count = 0;
     for (const KeyValue& kv : keys) {
       if (kv.key == kCount) {
-        count = FromLE64(kv.value);
+        count = FromLE(kv.value);
         continue;
       }
       int64_t r = -1, t = -1, i = -1;
