@@ -368,6 +368,17 @@ Result<Version> TransactionImpl::GetReadVersion() {
   return view->version();
 }
 
+Status TransactionImpl::AddDeferred(std::string_view key, std::string_view param) {
+  TDB_RETURN_IF_ERROR(CheckUsable());
+  TDB_RETURN_IF_ERROR(CheckKey(key, "key"));
+  TDB_RETURN_IF_ERROR(CheckValue(param));
+  TDB_RETURN_IF_ERROR(Grow(static_cast<int64_t>(key.size() + param.size())));
+  Mutation m{MutationType::kAdd, std::string(key), std::string(param)};
+  m.deferred = true;
+  mutations_.push_back(std::move(m));
+  return Status::OK();
+}
+
 Status TransactionImpl::SetReadVersion(Version version) {
   TDB_RETURN_IF_ERROR(CheckUsable());
   if (view_ != nullptr) {

@@ -44,6 +44,11 @@ class TransactionImpl {
   Status Clear(std::string_view key);
   Status ClearRange(std::string_view begin, std::string_view end);
   Status Atomic(MutationType op, std::string_view key, std::string_view param);
+  // For the layers' own counters (a tenant's usage): an atomic add (kAdd) whose result may
+  // become readable later than its commit (Mutation::deferred; Engine::PublishDeferred makes
+  // it readable). Blind in every way: no write conflict (no reader of the key conflicts with
+  // it) and not seen by this transaction's own reads.
+  Status AddDeferred(std::string_view key, std::string_view param);
   Status SetVersionstamped(MutationType type, std::string_view key, std::string_view value);
   Result<Watch> WatchKey(std::string_view key);
 

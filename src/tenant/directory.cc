@@ -257,6 +257,9 @@ Result<std::vector<TenantUsage>> TenantDirectory::Usage(std::string_view name, i
   if (auto rt = tenant::ExistingRuntime(*db_, info.id)) {
     TDB_RETURN_IF_ERROR(tenant::FlushPending(*db_, *rt));
   }
+  // Usage is added by deferred adds (tenant_transaction.cc): make every acknowledged one
+  // readable first.
+  TDB_RETURN_IF_ERROR(db_->engine().PublishDeferred());
   std::vector<TenantUsage> out;
   TDB_RETURN_IF_ERROR(db_->Run(
       [&](Transaction& tr) -> Status {

@@ -7,6 +7,7 @@
 #include <string>
 #include <vector>
 
+#include "kv/engine/engine.h"
 #include "tenant/layout.h"
 #include "tenant/tenant_test_util.h"
 
@@ -25,8 +26,10 @@ class TenantQuotaTest : public testing::TenantTest {
     EXPECT_EQ(r->size(), 1u);
     return r->front();
   }
-  // The usage counter as stored, without flushing pending read-only usage first.
+  // The usage counter as stored (its deferred adds published), without flushing pending
+  // read-only usage first.
   TenantUsage StoredUsage(int64_t id) {
+    EXPECT_TRUE(db().engine().PublishDeferred().ok());
     Transaction tr = db().CreateTransaction({.system_access = true});
     auto v = tr.Get(tenant::UsageKey(id, Today()));
     EXPECT_TRUE(v.ok()) << v.status().ToString();

@@ -290,7 +290,9 @@ Status TenantTransactionImpl::Commit() {
   UsageDelta total = usage_;
   UsageDelta pending = rt_->TakePending();
   total += pending;
-  Status s = tr_.Atomic(MutationType::kAdd, UsageKey(rt_->id, DayOf(now)), EncodeUsage(total));
+  // Deferred: written with the commit, readable once published (TenantDirectory::Usage
+  // publishes first), so the usage key is not a new entry of the ordered store per commit.
+  Status s = tr_.AddDeferred(UsageKey(rt_->id, DayOf(now)), EncodeUsage(total));
   if (s.ok()) s = tr_.Commit();
   if (!s.ok()) {
     rt_->AddPending(pending, now);     // put back for a later write or flush

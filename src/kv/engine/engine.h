@@ -36,6 +36,12 @@ struct Mutation {
   std::string key;
   std::string param;
   uint32_t stamp_offset = 0;
+  // An atomic operation whose result may become readable after its commit's version (at the
+  // latest by the next PublishDeferred, or after a restart), though it is durable and atomic
+  // with its commit like any write: for a counter nearly every commit adds to, such as a
+  // tenant's usage, which an engine can then keep out of its ordered store between
+  // publications. An engine may publish it at once.
+  bool deferred = false;
 };
 
 // A watch to start when the commit is applied: fire when `key`'s value differs from `seen`.
@@ -59,6 +65,9 @@ struct CommitRequest {
   std::vector<ReadSince> read_conflicts_since;
   std::vector<KeyRange> write_conflicts;
   std::vector<Mutation> mutations;  // in the order the transaction made them
+  // Makes the result of every deferred operation committed before this one readable at this
+  // commit's version (see Engine::PublishDeferred).
+  bool publish_deferred = false;
 };
 
 struct CommitResult {
@@ -125,6 +134,15 @@ class Engine {
   // An estimate of the bytes stored for keys in [begin, end), cheap enough to call often
   // (it does not scan). Errors: io_error.
   virtual Result<int64_t> EstimateSize(std::string_view begin, std::string_view end) = 0;
+
+  // Makes the results of every deferred operation (Mutation::deferred) acknowledged before
+  // this call readable to transactions that start after it returns. Errors: as Commit's.
+  Status PublishDeferred() {
+    CommitRequest request;
+    request.read_version = NowVersion();
+    request.publish_deferred = true;
+    return Commit(std::move(request)).status();
+  }
 };
 
 }  // namespace tenantdb::kv

@@ -26,6 +26,11 @@ constexpr uint64_t kPruneEvery = 1024;
 constexpr int kMaxLeadRounds = 16;
 // Keys whose newest value the write leader tracks for atomic operations, at most.
 constexpr size_t kMaxTracked = 4096;
+// Deferred results (Mutation::deferred) are published into the user data when this many keys
+// hold unpublished ones, when the oldest is this many versions (microseconds) old, when a
+// commit asks for it, and before the tracked keys are forgotten.
+constexpr size_t kMaxUnpublished = 256;
+constexpr Version kMaxUnpublishedLag = 2000;
 // Without fsyncs (durability async, memory stores) a commit waits a few microseconds for the
 // leader writing its group, less than a futex sleep and wake-up cost in a VM. So a committer
 // with at most one commit queued ahead of it spins up to this long before it sleeps; only as
@@ -115,6 +120,7 @@ struct LocalEngine::WrittenGroup {
   std::vector<Writer*> writers;          // the group's accepted commits, in version order
   Version version = 0;                   // the newest of their versions
   std::shared_ptr<const ReadView> view;  // the store right after the batch
+  std::vector<std::string> published;    // keys whose deferred value the batch published
 };
 
 // Here, where Writer and WrittenGroup are complete.
@@ -275,7 +281,8 @@ std::unique_ptr<LocalEngine::WrittenGroup> LocalEngine::WriteGroup(
         for (Writer* g : group) g->result = none;
         return nullptr;
       }
-      tracked_.emplace(m.key, s.ok() ? std::optional<std::string>(std::move(v)) : std::nullopt);
+      tracked_.emplace(m.key,
+                       Tracked{s.ok() ? std::optional<std::string>(std::move(v)) : std::nullopt});
     }
   }
   // Forget write versions older than any read version that may still commit, at least once per
@@ -291,6 +298,7 @@ std::unique_ptr<LocalEngine::WrittenGroup> LocalEngine::WriteGroup(
   rocksdb::WriteBatch batch;
   auto written = std::make_unique<WrittenGroup>();
   Version version = last_version_;
+  bool publish = false;
   for (Writer* w : group) {
     const CommitRequest& r = *w->request;
     Version v = std::max(version + 1, static_cast<Version>(clock_->NowMicros()));
@@ -311,6 +319,7 @@ std::unique_ptr<LocalEngine::WrittenGroup> LocalEngine::WriteGroup(
       continue;
     }
     ApplyMutations(r, v, batch);
+    publish = publish || r.publish_deferred;
     resolver_.Record(v, r.write_conflicts);
     version = v;
     w->result = CommitResult{v, 0};
@@ -325,15 +334,52 @@ std::unique_ptr<LocalEngine::WrittenGroup> LocalEngine::WriteGroup(
   group_atomics_.erase(std::unique(group_atomics_.begin(), group_atomics_.end()),
                        group_atomics_.end());
   for (TrackedMap::iterator it : group_atomics_) {
-    if (it->second) {
-      batch.Put(store_->data(), it->first, *it->second);
-    } else {
-      batch.Delete(store_->data(), it->first);
+    Tracked& t = it->second;
+    if (t.pending == Tracked::Pending::kDeferred) {
+      // Only deferred adds since the group's last other write of the key: the deferred family
+      // gets the value, the user data keeps its older one until published.
+      batch.Put(store_->deferred(), it->first, *t.value);
+      t.in_deferred = true;
+      if (!t.unpublished) {
+        t.unpublished = true;
+        if (unpublished_.empty()) unpublished_since_ = version;
+        unpublished_.push_back(it);
+      }
+    } else if (t.pending == Tracked::Pending::kData) {
+      if (t.value) {
+        batch.Put(store_->data(), it->first, *t.value);
+      } else {
+        batch.Delete(store_->data(), it->first);
+      }
+      t.unpublished = false;
+      if (t.in_deferred) {  // now older than the user data's value
+        batch.Delete(store_->deferred(), it->first);
+        t.in_deferred = false;
+      }
     }
+    t.pending = Tracked::Pending::kNone;
   }
   group_atomics_.clear();
   if (written->writers.empty()) return nullptr;
-  if (tracked_.size() > kMaxTracked) tracked_.clear();  // bounded; refilled as needed
+  bool forget = tracked_.size() > kMaxTracked;
+  if (!unpublished_.empty() && (publish || forget || unpublished_.size() >= kMaxUnpublished ||
+                                version - unpublished_since_ >= kMaxUnpublishedLag)) {
+    for (TrackedMap::iterator it : unpublished_) {
+      if (!it->second.unpublished) continue;  // written since by another kind of write
+      it->second.unpublished = false;
+      batch.Put(store_->data(), it->first, *it->second.value);
+      written->published.push_back(it->first);
+    }
+    unpublished_.clear();
+  }
+  if (forget) {
+    // Bounded; refilled as needed. The deferred family must not keep a copy of a key nobody
+    // tracks: a later write of the key would not replace it.
+    for (auto& [key, t] : tracked_) {
+      if (t.in_deferred) batch.Delete(store_->deferred(), key);
+    }
+    tracked_.clear();
+  }
   last_version_ = version;
   batch.Put(store_->meta(), kVersionKey, BigEndian64(static_cast<uint64_t>(version)));
   rocksdb::Status ws = store_->db->Write(write_options_, &batch);
@@ -350,6 +396,7 @@ std::unique_ptr<LocalEngine::WrittenGroup> LocalEngine::WriteGroup(
       if (failed_.ok()) failed_ = cause;
     }
     tracked_.clear();  // holds this group's values, which may not be in the store
+    unpublished_.clear();
     Status unknown = cause.WithContext(
         "commit outcome unknown until the store is reopened (then wholly present or wholly "
         "absent)");
@@ -458,9 +505,21 @@ size_t LocalEngine::SyncRound(Writer* self, std::vector<std::unique_ptr<WrittenG
 
 void LocalEngine::ApplyMutations(const CommitRequest& request, Version version,
                                  rocksdb::WriteBatch& batch) {
+  // A write other than an atomic operation: the tracked value follows it, and a copy in the
+  // deferred family goes (the user data is now the newest).
+  auto untrack = [&](TrackedMap::iterator it, std::optional<std::string> value) {
+    Tracked& t = it->second;
+    t.value = std::move(value);
+    t.pending = Tracked::Pending::kNone;  // this write is in the batch already
+    t.unpublished = false;
+    if (t.in_deferred) {
+      batch.Delete(store_->deferred(), it->first);
+      t.in_deferred = false;
+    }
+  };
   auto track = [&](std::string_view key, std::optional<std::string> value) {
     if (tracked_.empty()) return;
-    if (auto it = tracked_.find(key); it != tracked_.end()) it->second = std::move(value);
+    if (auto it = tracked_.find(key); it != tracked_.end()) untrack(it, std::move(value));
   };
   auto put = [&](std::string_view key, std::string_view value) {
     batch.Put(store_->data(), rocksdb::Slice(key.data(), key.size()),
@@ -483,7 +542,7 @@ void LocalEngine::ApplyMutations(const CommitRequest& request, Version version,
         batch.DeleteRange(store_->data(), m.key, m.param);
         for (auto it = tracked_.lower_bound(m.key); it != tracked_.end() && it->first < m.param;
              ++it) {
-          it->second = std::nullopt;
+          untrack(it, std::nullopt);
         }
         break;
       case MutationType::kSetVersionstampedKey: {
@@ -501,7 +560,16 @@ void LocalEngine::ApplyMutations(const CommitRequest& request, Version version,
       default: {
         // Tracked by WriteGroup before the group was applied.
         auto it = tracked_.find(m.key);
-        it->second = ApplyAtomicOp(m.type, it->second, m.param);
+        Tracked& t = it->second;
+        t.value = ApplyAtomicOp(m.type, t.value, m.param);
+        // The user data gets the group's final value if any atomic operation since the
+        // group's last other write of the key was not deferred (or the key is now absent);
+        // else only the deferred family does.
+        if (!m.deferred || !t.value) {
+          t.pending = Tracked::Pending::kData;
+        } else if (t.pending == Tracked::Pending::kNone) {
+          t.pending = Tracked::Pending::kDeferred;
+        }
         group_atomics_.push_back(it);  // written by WriteGroup
       }
     }
@@ -516,6 +584,9 @@ void LocalEngine::FireWatches(const WrittenGroup& group) {
     if (!v.ok()) return std::nullopt;
     return std::move(*v);
   };
+  for (const std::string& key : group.published) {
+    watches_.Check(key, key + std::string(1, '\0'), latest);
+  }
   for (Writer* w : group.writers) {
     for (const Mutation& m : w->request->mutations) {
       if (m.type == MutationType::kClearRange) {

@@ -134,15 +134,29 @@ class LocalEngine final : public Engine {
 
   // Write-leader-only state (only the thread leading the write stage touches it).
   Resolver resolver_;
-  // The newest value (nullopt: absent) of keys atomic operations touched recently, kept
-  // current by every write of the write stage, so an atomic operation on a hot key (a
-  // counter, a tenant's usage) does not read the store in the commit path.
-  using TrackedMap = std::map<std::string, std::optional<std::string>, std::less<>>;
+  // A key atomic operations touched recently: its newest value, kept current by every write
+  // of the write stage, so an atomic operation on a hot key (a counter, a tenant's usage)
+  // does not read the store in the commit path; and where that value is stored.
+  struct Tracked {
+    std::optional<std::string> value;  // nullopt: absent
+    // The deferred family holds `value` for the key (see local_engine_store.h), written by
+    // each group's deferred adds;
+    bool in_deferred = false;
+    // and only it: the user data holds an older value (not yet published).
+    bool unpublished = false;
+    // What the group being applied must still write for the key (see WriteGroup).
+    enum class Pending : uint8_t { kNone, kData, kDeferred } pending = Pending::kNone;
+  };
+  using TrackedMap = std::map<std::string, Tracked, std::less<>>;
   TrackedMap tracked_;
   // Keys the group being applied changed by atomic operations: each gets its final value
   // written once, after the group's other writes, however many commits of the group added to
   // it (a hot counter, a tenant's usage key).
   std::vector<TrackedMap::iterator> group_atomics_;
+  // Keys whose newest value is in the deferred family only (Tracked::unpublished), and the
+  // version of the group that made the first of them so.
+  std::vector<TrackedMap::iterator> unpublished_;
+  Version unpublished_since_ = 0;
   Version last_version_;
   uint64_t commits_since_prune_ = 0;
   Version last_prune_version_ = 0;

@@ -15,9 +15,13 @@
 namespace tenantdb::kv {
 
 // Store layout (RocksDB column families):
-//   default : user key -> value, exactly the bytes the transaction wrote
-//   meta    : "version" -> 8-byte big-endian newest committed version
+//   default  : user key -> value, exactly the bytes the transaction wrote
+//   meta     : "version" -> 8-byte big-endian newest committed version
+//   deferred : user key -> the newest value of a key deferred adds changed (Mutation::deferred),
+//              when newer than or equal to the value in default; read back into default at
+//              open. Meta and deferred keep their memtables as vectors (appends).
 inline constexpr char kMetaFamily[] = "meta";
+inline constexpr char kDeferredFamily[] = "deferred";
 inline constexpr char kVersionKey[] = "version";
 
 struct LocalEngine::Store {
@@ -33,9 +37,10 @@ struct LocalEngine::Store {
   WalGapFilter wal_filter;            // recovery stops at a hole in the log (Open)
   std::unique_ptr<rocksdb::Env> env;  // the in-memory environment, or one over log_fs
   std::unique_ptr<rocksdb::DB> db;
-  std::vector<rocksdb::ColumnFamilyHandle*> handles;  // [0] default, [1] meta
+  std::vector<rocksdb::ColumnFamilyHandle*> handles;  // [0] default, [1] meta, [2] deferred
   rocksdb::ColumnFamilyHandle* data() const { return handles[0]; }
   rocksdb::ColumnFamilyHandle* meta() const { return handles[1]; }
+  rocksdb::ColumnFamilyHandle* deferred() const { return handles[2]; }
 };
 
 }  // namespace tenantdb::kv

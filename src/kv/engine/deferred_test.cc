@@ -1,0 +1,246 @@
+// Deferred adds (Mutation::deferred): the local engine writes them to its deferred family with
+// their commit and publishes them into the user data later (after kMaxUnpublished keys or
+// kMaxUnpublishedLag versions, when asked, before it forgets tracked keys, and at open). What
+// must hold: a published value is exactly what the commits added, in commit order with every
+// other write of the key; nothing is lost by a restart or a crash; a stale deferred value
+// never overrides a later write; and the transaction call is blind.
+#include <gtest/gtest.h>
+
+#include <filesystem>
+#include <map>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "kv/engine/fault_injection_fs.h"
+#include "kv/engine/local_engine.h"
+#include "kv/engine/local_engine_test_util.h"
+#include "kv/engine/watch.h"
+#include "kv/kv_test_util.h"
+#include "kv/transaction_impl.h"
+#include "tenantdb/clock.h"
+
+namespace tenantdb::kv {
+namespace {
+
+using tenantdb::testing::FromLE;
+using tenantdb::testing::LE64;
+using tenantdb::testing::TempDir;
+using testing::SetMutation;
+
+Mutation Deferred(const std::string& key, uint64_t n) {
+  Mutation m{MutationType::kAdd, key, LE64(n)};
+  m.deferred = true;
+  return m;
+}
+Mutation Add(const std::string& key, uint64_t n) { return {MutationType::kAdd, key, LE64(n)}; }
+
+class DeferredTest : public ::testing::Test {
+ protected:
+  void Open(const std::filesystem::path& path = {}) {
+    engine_.reset();
+    LocalEngineOptions o;
+    o.path = path.empty() ? dir_.path().string() : path.string();
+    o.file_system = fs_;
+    o.clock = clock_;  // still: publication by lag only where a test advances it
+    auto e = LocalEngine::Open(o);
+    ASSERT_TRUE(e.ok()) << e.status().ToString();
+    engine_ = std::move(e).value();
+  }
+  void Commit(std::vector<Mutation> mutations) {
+    CommitRequest r;
+    r.read_version = testing::ReadVersion(*engine_);
+    r.mutations = std::move(mutations);
+    auto result = engine_->Commit(std::move(r));
+    ASSERT_TRUE(result.ok()) << result.status().ToString();
+  }
+  void Publish() { ASSERT_TRUE(engine_->PublishDeferred().ok()); }
+  // The key's value as a number, or -1 when absent.
+  int64_t Number(const std::string& key) {
+    std::string v = testing::ValueOf(*engine_, key);
+    return v == "<missing>" ? -1 : static_cast<int64_t>(FromLE(v));
+  }
+
+  TempDir dir_;
+  std::shared_ptr<FaultInjectionFs> fs_ = std::make_shared<FaultInjectionFs>();
+  std::shared_ptr<ManualClock> clock_ = std::make_shared<ManualClock>();
+  std::unique_ptr<LocalEngine> engine_;
+};
+
+TEST_F(DeferredTest, ReadableOncePublishedAndNotAnEntryOfTheUserDataPerCommit) {
+  Open();
+  uint64_t entries = engine_->ActiveMemtableEntries();
+  for (int i = 0; i < 10; ++i)
+    Commit({SetMutation("k" + std::to_string(i), "v"), Deferred("u", 3)});
+  EXPECT_EQ(Number("u"), -1) << "not published yet";
+  EXPECT_EQ(engine_->ActiveMemtableEntries() - entries, 10u) << "the ten sets only";
+  Publish();
+  EXPECT_EQ(Number("u"), 30);
+  EXPECT_EQ(engine_->ActiveMemtableEntries() - entries, 11u) << "and 'u' once";
+  Commit({Deferred("u", 1)});
+  Publish();
+  EXPECT_EQ(Number("u"), 31);
+}
+
+TEST_F(DeferredTest, PublishedAfterTheLagOrTheKeyLimit) {
+  Open();
+  Commit({Deferred("u", 1)});
+  clock_->Advance(1'000);
+  Commit({SetMutation("other", "x")});
+  EXPECT_EQ(Number("u"), -1) << "1 ms old";
+  clock_->Advance(1'100);
+  Commit({SetMutation("other", "y")});
+  EXPECT_EQ(Number("u"), 1) << "2.1 ms old: published by the next commit";
+
+  // 256 keys with unpublished values: the commit that makes the 256th publishes them all.
+  for (int i = 0; i < 255; ++i) Commit({Deferred("n" + std::to_string(i), 2)});
+  EXPECT_EQ(Number("n0"), -1);
+  Commit({Deferred("n255", 2)});
+  for (int i = 0; i < 256; ++i) EXPECT_EQ(Number("n" + std::to_string(i)), 2) << i;
+}
+
+// Mixed with every other kind of write of the same key, in separate commits and within one
+// group; checked at once (after publishing), after a restart without publishing, and after a
+// second restart (a stale copy in the deferred family would come back then).
+TEST_F(DeferredTest, OtherWritesOfTheKeyKeepTheirOrder) {
+  Open();
+  auto check = [&](const std::map<std::string, int64_t>& want, const char* when) {
+    for (const auto& [key, value] : want) EXPECT_EQ(Number(key), value) << key << " " << when;
+  };
+  Commit({Deferred("a", 1)});
+  Commit({Deferred("a", 1)});
+  Commit({SetMutation("a", LE64(100))});  // a: the set wins
+  Commit({Deferred("b", 5)});
+  Commit({Mutation{MutationType::kClearRange, "b", "b\xff"}});  // b: cleared
+  Commit({SetMutation("c", LE64(7))});
+  Commit({Deferred("c", 1)});  // c: 7 + 1, published later
+  Commit({Deferred("d", 1)});
+  Commit({Add("d", 2)});  // d: readable at once, with the deferred 1
+  EXPECT_EQ(Number("d"), 3) << "a plain add publishes the key's deferred adds before it";
+  Commit({Deferred("e", 1)});
+  Commit({Mutation{MutationType::kClear, "e", ""}});                         // e: cleared
+  Commit({Deferred("f", 4), SetMutation("f", LE64(10)), Deferred("f", 1)});  // f: 11
+  Commit({Deferred("g", 4), Add("g", 1), Deferred("g", 1)});                 // g: 6 at once
+  EXPECT_EQ(Number("g"), 6);
+  std::map<std::string, int64_t> want = {{"a", 100}, {"b", -1}, {"c", 8}, {"d", 3},
+                                         {"e", -1},  {"f", 11}, {"g", 6}};
+  Publish();
+  check(want, "published");
+  Commit({Deferred("c", 1)});  // unpublished at the restart
+  want["c"] = 9;
+  Open();
+  check(want, "after a restart");
+  Commit({SetMutation("c", LE64(1))});
+  want["c"] = 1;
+  Open();
+  check(want, "after a second restart");
+}
+
+TEST_F(DeferredTest, OneGroupKeepsVersionOrder) {
+  Open();
+  Commit({SetMutation("h", LE64(50))});
+  std::vector<CommitRequest> requests(3);
+  Version rv = testing::ReadVersion(*engine_);
+  requests[0].mutations = {Deferred("h", 1), Deferred("i", 1)};
+  requests[1].mutations = {SetMutation("h", LE64(7)), Deferred("j", 2)};
+  requests[2].mutations = {Deferred("h", 3), Mutation{MutationType::kClear, "j", ""}};
+  for (auto& r : requests) r.read_version = rv;
+  std::vector<CommitRequest> copies = requests;
+  testing::GroupOutcome out = testing::CommitAsOneGroup(*engine_, *fs_, std::move(requests));
+  ASSERT_TRUE(out.leader.ok()) << out.leader.status().ToString();
+  std::vector<std::pair<Version, size_t>> order;
+  for (size_t i = 0; i < out.results.size(); ++i) {
+    ASSERT_TRUE(out.results[i].ok()) << out.results[i].status().ToString();
+    order.emplace_back(out.results[i]->version, i);
+  }
+  std::sort(order.begin(), order.end());
+  std::map<std::string, int64_t> model = {{"h", 50}, {"i", -1}, {"j", -1}};
+  for (const auto& [version, i] : order) {
+    for (const Mutation& m : copies[i].mutations) {
+      if (m.type == MutationType::kAdd) {
+        model[m.key] = std::max<int64_t>(model[m.key], 0) + static_cast<int64_t>(FromLE(m.param));
+      } else if (m.type == MutationType::kSet) {
+        model[m.key] = static_cast<int64_t>(FromLE(m.param));
+      } else {
+        model[m.key] = -1;
+      }
+    }
+  }
+  Publish();
+  for (const auto& [key, value] : model) EXPECT_EQ(Number(key), value) << key;
+  Open();
+  for (const auto& [key, value] : model) EXPECT_EQ(Number(key), value) << key << " reopened";
+}
+
+// A copy of the open store's files is what a crash leaves: the deferred value is in the log
+// only (with every commit synced), and opening the copy publishes it.
+TEST_F(DeferredTest, ACrashImageKeepsEveryAcknowledgedDeferredAdd) {
+  Open();
+  for (int i = 0; i < 20; ++i)
+    Commit({SetMutation("k" + std::to_string(i), "v"), Deferred("u", 1)});
+  TempDir copy;
+  std::filesystem::copy(dir_.path(), copy.path() / "store",
+                        std::filesystem::copy_options::recursive);
+  Open(copy.path() / "store");
+  EXPECT_EQ(Number("u"), 20);
+  EXPECT_EQ(testing::ValueOf(*engine_, "k19"), "v");
+}
+
+// Past kMaxTracked keys the engine forgets what it tracks; the deferred family must forget
+// them too, or a later set of the key would lose to the old deferred value at the next open.
+TEST_F(DeferredTest, ForgettingTrackedKeysDropsTheirDeferredCopies) {
+  Open();
+  Commit({Deferred("u", 1)});
+  std::vector<Mutation> adds;
+  for (int i = 0; i < 4100; ++i) adds.push_back(Add("c" + std::to_string(i), 1));
+  Commit(std::move(adds));
+  EXPECT_EQ(Number("u"), 1) << "published before forgetting";
+  Commit({SetMutation("u", LE64(50))});
+  Open();
+  EXPECT_EQ(Number("u"), 50);
+}
+
+TEST_F(DeferredTest, AWatchFiresWhenTheValueIsPublished) {
+  Open();
+  WatchRequest w{"u", std::nullopt, std::make_shared<WatchState>()};
+  std::shared_ptr<WatchState> state = w.state;
+  ASSERT_TRUE(engine_->AddWatch(std::move(w)).ok());
+  Commit({Deferred("u", 1)});
+  EXPECT_FALSE(state->done());
+  Publish();
+  EXPECT_TRUE(testing::WaitUntil([&] { return state->done(); }));
+}
+
+// Through a transaction: blind (no write conflict, not seen by the transaction's own reads),
+// checked like any write, and counted in the transaction's size.
+TEST_F(DeferredTest, TheTransactionCallIsBlindAndChecked) {
+  Open();
+  TransactionOptions system;
+  system.system_access = true;
+  TransactionImpl reader(engine_.get(), system);
+  ASSERT_TRUE(reader.Get("u", Snapshot::kNo).ok());  // reads 'u' (a read conflict on it)
+
+  TransactionImpl adder(engine_.get(), system);
+  ASSERT_TRUE(adder.AddDeferred("u", LE64(5)).ok());
+  EXPECT_GT(adder.ApproximateSize(), 0);
+  auto own = adder.Get("u", Snapshot::kNo);
+  ASSERT_TRUE(own.ok());
+  EXPECT_FALSE(own->has_value()) << "not read back by its own transaction";
+  ASSERT_TRUE(adder.Commit().ok());
+
+  ASSERT_TRUE(reader.Set("x", "1").ok());
+  EXPECT_TRUE(reader.Commit().ok()) << "no conflict with the reader of 'u'";
+  Publish();
+  EXPECT_EQ(Number("u"), 5);
+
+  TransactionImpl user(engine_.get(), TransactionOptions{});
+  Status s = user.AddDeferred("\xff/usage", LE64(1));
+  EXPECT_EQ(s.code(), ErrorCode::kKeyOutsideLegalRange) << s.ToString();
+  s = user.AddDeferred(std::string(20'000, 'k'), LE64(1));
+  EXPECT_EQ(s.code(), ErrorCode::kKeyTooLarge) << s.ToString();
+  s = user.AddDeferred("k", std::string(200'000, 'v'));
+  EXPECT_EQ(s.code(), ErrorCode::kValueTooLarge) << s.ToString();
+}
+
+}  // namespace
+}  // namespace tenantdb::kv
