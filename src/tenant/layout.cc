@@ -111,6 +111,7 @@ UsageDelta& UsageDelta::operator+=(const UsageDelta& o) {
 
 std::string EncodeUsage(const UsageDelta& d) {
   std::string out;
+  out.reserve(32);
   PutLane(out, d.reads);
   PutLane(out, d.writes);
   PutLane(out, d.bytes_read);
