@@ -9,7 +9,9 @@
 #include <filesystem>
 #include <map>
 #include <memory>
+#include <random>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "kv/engine/fault_injection_fs.h"
@@ -184,6 +186,93 @@ TEST_F(DeferredTest, ACrashImageKeepsEveryAcknowledgedDeferredAdd) {
   Open(copy.path() / "store");
   EXPECT_EQ(Number("u"), 20);
   EXPECT_EQ(testing::ValueOf(*engine_, "k19"), "v");
+}
+
+// A power loss while a group that replaces deferred values (and adds more) waits for its
+// fsync: after it, the store holds the last synced state (or, when the unsynced log pages
+// happened to reach the disk, the group's too), whole — never the unsynced group's set
+// without its adds, or its deferred values without the set.
+TEST_F(DeferredTest, APowerLossKeepsTheLastSyncedStateWhole) {
+  for (bool holes : {false, true}) {
+    SCOPED_TRACE(holes ? "unsynced log pages zeroed at random" : "unsynced data cut off");
+    TempDir dir;
+    Open(dir.path());
+    Commit({Deferred("u", 5), Deferred("v", 1)});
+    fs_->HoldWalSyncs(true);
+    Result<CommitResult> late = Error(ErrorCode::kInternalError, "not run");
+    std::thread t([&] {
+      CommitRequest r;
+      r.read_version = testing::ReadVersion(*engine_);
+      r.mutations = {SetMutation("u", LE64(100)), Deferred("v", 1), Deferred("w", 1)};
+      late = engine_->Commit(std::move(r));
+    });
+    ASSERT_TRUE(testing::WaitUntil([&] { return fs_->WaitingWalSyncs() == 1; }));
+    fs_->SetActive(false);
+    fs_->HoldWalSyncs(false);
+    t.join();
+    EXPECT_FALSE(late.ok()) << "its fsync failed";
+    engine_.reset();
+    std::mt19937_64 rng(7);
+    rocksdb::IOStatus lost = holes ? fs_->ZeroUnsyncedLogPages(rng) : fs_->DropUnsyncedData();
+    fs_->SetActive(true);
+    ASSERT_TRUE(lost.ok()) << lost.ToString();
+    Open(dir.path());
+    std::vector<int64_t> got = {Number("u"), Number("v"), Number("w")};
+    if (holes && got[0] == 100) {
+      EXPECT_EQ(got, (std::vector<int64_t>{100, 2, 1})) << "the unsynced group came back whole";
+    } else {
+      EXPECT_EQ(got, (std::vector<int64_t>{5, 1, -1})) << "the last synced state";
+    }
+  }
+}
+
+// Opening publishes the deferred family in one write; when that write fails the open fails,
+// and the next open publishes the same values (absolute values: not added twice).
+TEST_F(DeferredTest, AFailedPublicationAtOpenIsRepeatedByTheNextOpen) {
+  Open();
+  Commit({Deferred("u", 3)});
+  engine_.reset();
+  FaultInjectionFs::Fault fault;
+  fault.error = rocksdb::IOStatus::IOError("injected");
+  fs_->InjectFault(fault);
+  LocalEngineOptions o;
+  o.path = dir_.path().string();
+  o.file_system = fs_;
+  auto failed = LocalEngine::Open(o);
+  ASSERT_FALSE(failed.ok());
+  EXPECT_NE(failed.status().ToString().find("publishing deferred values"), std::string::npos)
+      << failed.status().ToString();
+  failed = Error(ErrorCode::kInternalError, "closed");
+  fs_->ClearFault();
+  Open();
+  EXPECT_EQ(Number("u"), 3);
+  Commit({Deferred("u", 1)});
+  Publish();
+  EXPECT_EQ(Number("u"), 4);
+}
+
+TEST_F(DeferredTest, PublishingCommitsOnlyWhenAValueWaits) {
+  Open();
+  Commit({SetMutation("k", "v")});
+  Version before = engine_->CommittedVersion();
+  Publish();
+  EXPECT_EQ(engine_->CommittedVersion(), before) << "nothing to publish: no commit";
+  Commit({Deferred("u", 2)});
+  before = engine_->CommittedVersion();
+  Publish();
+  EXPECT_GT(engine_->CommittedVersion(), before);
+  EXPECT_EQ(Number("u"), 2);
+  before = engine_->CommittedVersion();
+  Publish();
+  EXPECT_EQ(engine_->CommittedVersion(), before);
+}
+
+TEST_F(DeferredTest, OnlyAnAddIsDeferred) {
+  Open();
+  Mutation max{MutationType::kMax, "m", LE64(7)};
+  max.deferred = true;
+  Commit({max});
+  EXPECT_EQ(Number("m"), 7) << "readable at once";
 }
 
 // Past kMaxTracked keys the engine forgets what it tracks; the deferred family must forget

@@ -36,11 +36,13 @@ struct Mutation {
   std::string key;
   std::string param;
   uint32_t stamp_offset = 0;
-  // An atomic operation whose result may become readable after its commit's version (at the
-  // latest by the next PublishDeferred, or after a restart), though it is durable and atomic
-  // with its commit like any write: for a counter nearly every commit adds to, such as a
-  // tenant's usage, which an engine can then keep out of its ordered store between
-  // publications. An engine may publish it at once.
+  // An atomic add (kAdd only; other types ignore it) whose result may become readable after
+  // its commit's version (at the latest by the next PublishDeferred, or after a restart),
+  // though it is durable and atomic with its commit like any write: for a counter nearly every
+  // commit adds to, such as a tenant's usage, which an engine can then keep out of its ordered
+  // store between publications. An engine may publish it at once. Such a key must get only
+  // blind writes besides: deferred adds take no write conflict, so a read-modify-write of the
+  // key would not see (and would overwrite) adds committed after its read version.
   bool deferred = false;
 };
 
@@ -137,7 +139,8 @@ class Engine {
 
   // Makes the results of every deferred operation (Mutation::deferred) acknowledged before
   // this call readable to transactions that start after it returns. Errors: as Commit's.
-  Status PublishDeferred() {
+  // By default a commit that asks for it; an engine may know that nothing waits.
+  virtual Status PublishDeferred() {
     CommitRequest request;
     request.read_version = NowVersion();
     request.publish_deferred = true;

@@ -371,7 +371,9 @@ std::unique_ptr<LocalEngine::WrittenGroup> LocalEngine::WriteGroup(
       written->published.push_back(it->first);
     }
     unpublished_.clear();
+    published_version_.store(version, std::memory_order_relaxed);
   }
+  all_published_.store(unpublished_.empty(), std::memory_order_release);
   if (forget) {
     // Bounded; refilled as needed. The deferred family must not keep a copy of a key nobody
     // tracks: a later write of the key would not replace it.
@@ -565,7 +567,7 @@ void LocalEngine::ApplyMutations(const CommitRequest& request, Version version,
         // The user data gets the group's final value if any atomic operation since the
         // group's last other write of the key was not deferred (or the key is now absent);
         // else only the deferred family does.
-        if (!m.deferred || !t.value) {
+        if (!m.deferred || m.type != MutationType::kAdd || !t.value) {
           t.pending = Tracked::Pending::kData;
         } else if (t.pending == Tracked::Pending::kNone) {
           t.pending = Tracked::Pending::kDeferred;
@@ -602,6 +604,17 @@ Status LocalEngine::AddWatch(WatchRequest request) {
   // The newest published value: a written commit is not visible until its fsync.
   return watches_.Add(std::move(request),
                       [&](std::string_view key) { return NewestView()->Get(key); });
+}
+
+Status LocalEngine::PublishDeferred() {
+  // A deferred add acknowledged before this call was written by a group before it; that group
+  // or a later one left it unpublished (all_published_ false) or published it, at a version
+  // at most published_version_ (written before all_published_ was set).
+  if (all_published_.load(std::memory_order_acquire) &&
+      published_version_.load(std::memory_order_relaxed) <= CommittedVersion()) {
+    return Status::OK();
+  }
+  return Engine::PublishDeferred();
 }
 
 Result<int64_t> LocalEngine::EstimateSize(std::string_view begin, std::string_view end) {

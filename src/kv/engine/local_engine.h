@@ -85,6 +85,8 @@ class LocalEngine final : public Engine {
   // For tests and metrics: entries (puts and deletes) in the active memtable of user data.
   uint64_t ActiveMemtableEntries();
   Result<int64_t> EstimateSize(std::string_view begin, std::string_view end) override;
+  // Commits only when a deferred value may be unpublished or its publication not yet visible.
+  Status PublishDeferred() override;
 
   struct Store;  // the RocksDB instance and its environment; outlives every read view
 
@@ -153,10 +155,15 @@ class LocalEngine final : public Engine {
   // written once, after the group's other writes, however many commits of the group added to
   // it (a hot counter, a tenant's usage key).
   std::vector<TrackedMap::iterator> group_atomics_;
-  // Keys whose newest value is in the deferred family only (Tracked::unpublished), and the
-  // version of the group that made the first of them so.
+  // Keys whose newest value is in the deferred family only (Tracked::unpublished; a key made
+  // unpublished again after another write may be listed twice), and the version of the group
+  // that made the first of them so.
   std::vector<TrackedMap::iterator> unpublished_;
   Version unpublished_since_ = 0;
+  // For PublishDeferred without a commit: unpublished_ is empty, and every value published
+  // so far is visible once CommittedVersion() reaches published_version_.
+  std::atomic<bool> all_published_{true};
+  std::atomic<Version> published_version_{0};
   Version last_version_;
   uint64_t commits_since_prune_ = 0;
   Version last_prune_version_ = 0;
