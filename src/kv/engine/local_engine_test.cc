@@ -419,6 +419,38 @@ TEST_F(LocalEngineTest, VersionsContinueAboveEveryHandedOutVersionAfterReopen) {
   EXPECT_EQ(Get(*engine_, "k"), fmt::format("{}/4", round - 1));
 }
 
+// The estimate of a range's stored bytes follows the range's own entries, also while they are
+// in the memtable next to much larger (or smaller) entries of other ranges: a tenant's storage
+// quota depends on it.
+TEST_F(LocalEngineTest, EstimateSizeFollowsTheRangesOwnEntries) {
+  Open(Options(Durability::kAsync));
+  auto load = [&](const std::string& prefix, int n, size_t value_size) {
+    for (int i = 0; i < n; ++i) {
+      CommitRequest r;
+      r.read_version = ReadVersion();
+      r.mutations.push_back(
+          SetMutation(fmt::format("{}{:04}", prefix, i), std::string(value_size, 'v')));
+      ASSERT_TRUE(engine_->Commit(std::move(r)).ok());
+    }
+  };
+  load("big/", 200, 20'000);  // ~4 MB
+  load("small/", 200, 100);   // ~22 KB, read whole
+  load("many/", 3000, 50);    // ~190 KB, more entries than are read: extrapolated
+  auto expect_near = [&](const std::string& b, const std::string& e, int64_t bytes) {
+    auto estimate = engine_->EstimateSize(b, e);
+    ASSERT_TRUE(estimate.ok()) << estimate.status().ToString();
+    EXPECT_GT(*estimate, bytes / 2) << b;
+    EXPECT_LT(*estimate, bytes * 2) << b;
+  };
+  expect_near("big/", "big0", 200 * (8 + 20'000));
+  expect_near("small/", "small0", 200 * (10 + 100));
+  expect_near("many/", "many0", 3000 * (9 + 50));
+  expect_near("small/0100", "small/0150", 50 * (10 + 100));
+  auto none = engine_->EstimateSize("none/", "none0");
+  ASSERT_TRUE(none.ok());
+  EXPECT_EQ(*none, 0);
+}
+
 TEST_F(LocalEngineTest, OpeningAStoreThatIsOpenIsStoreLocked) {
   Open(Options());
   auto again = LocalEngine::Open(Options());
