@@ -112,12 +112,18 @@ Result<int64_t> TenantRuntime::StoredEstimate(Database& db, int64_t now) {
   {
     std::lock_guard<std::mutex> l(mu_);
     if (stored_at_ >= 0 && now - stored_at_ <= kRefreshMicros) return stored_estimate_;
+    // One thread refreshes a stale estimate (it reads the tenant's memtable entries); the
+    // others go on with the stale one meanwhile.
+    if (stored_at_ >= 0 && estimating_) return stored_estimate_;
+    estimating_ = true;
   }
-  TDB_ASSIGN_OR_RETURN(int64_t estimate, db.engine().EstimateSize(prefix, clear_end));
+  Result<int64_t> estimate = db.engine().EstimateSize(prefix, clear_end);
   std::lock_guard<std::mutex> l(mu_);
-  stored_estimate_ = estimate;
+  estimating_ = false;
+  if (!estimate.ok()) return estimate.status();
+  stored_estimate_ = *estimate;
   stored_at_ = now;
-  return estimate;
+  return *estimate;
 }
 
 namespace {

@@ -74,6 +74,7 @@ struct TenantRuntime {
   int64_t refilled_at_ = 0;      // GUARDED_BY(mu_)
   int64_t stored_estimate_ = 0;  // GUARDED_BY(mu_)
   int64_t stored_at_ = -1;       // GUARDED_BY(mu_)
+  bool estimating_ = false;      // GUARDED_BY(mu_): a thread is refreshing stored_estimate_
   // Pending usage (see AddPending), in slots picked by thread so concurrent readers do not
   // write one shared cache line, and since when (-1: none).
   struct alignas(64) PendingSlot {

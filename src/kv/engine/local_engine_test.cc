@@ -449,6 +449,18 @@ TEST_F(LocalEngineTest, EstimateSizeFollowsTheRangesOwnEntries) {
   auto none = engine_->EstimateSize("none/", "none0");
   ASSERT_TRUE(none.ok());
   EXPECT_EQ(*none, 0);
+  // Overwritten versions and cleared keys in the memtable are not stored bytes (RocksDB
+  // counts their entries).
+  for (int round = 0; round < 30; ++round) load("hot/", 300, 100);
+  expect_near("hot/", "hot0", 300 * (8 + 100));
+  load("gone/", 2000, 100);
+  CommitRequest clear;
+  clear.read_version = ReadVersion();
+  clear.mutations.push_back(Mutation{MutationType::kClearRange, "gone/", "gone0"});
+  ASSERT_TRUE(engine_->Commit(std::move(clear)).ok());
+  auto gone = engine_->EstimateSize("gone/", "gone0");
+  ASSERT_TRUE(gone.ok());
+  EXPECT_EQ(*gone, 0);
 }
 
 TEST_F(LocalEngineTest, OpeningAStoreThatIsOpenIsStoreLocked) {
