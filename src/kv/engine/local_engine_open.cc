@@ -102,13 +102,13 @@ Result<std::unique_ptr<LocalEngine>> LocalEngine::Open(const LocalEngineOptions&
   // (meta: 1-thread async commits +4-5 %). In-place updates would keep them smaller but turn
   // off snapshots for the whole store. A vector takes memtable writes from one thread at a
   // time: the write stage is one thread anyway (RocksDB used directly in the benchmark keeps
-  // its default). 16 MiB memtables (~400,000 entries of ~40 bytes) flush every few seconds
+  // its default). 16 MiB memtables (~500,000 entries of ~33 bytes) flush every few seconds
   // at the fastest commit rates, so the log they keep for recovery stays short; the vector is
   // sized for them up front, so no commit waits while it grows (a copy of megabytes).
   for (size_t i : {1, 2}) {
     families[i].options.write_buffer_size = kSmallFamilyMemtableBytes;
     families[i].options.memtable_factory =
-        std::make_shared<rocksdb::VectorRepFactory>(kSmallFamilyMemtableBytes / 32);
+        std::make_shared<rocksdb::VectorRepFactory>(kSmallFamilyMemtableBytes / 24);
   }
   rocksdb::DBOptions db_options(ro);
   db_options.allow_concurrent_memtable_write = false;
