@@ -47,7 +47,11 @@ TEST(ResolverTest, PruneForgetsOnlyOldVersions) {
 // Against a brute-force model: a list of (version, range) writes.
 TEST(ResolverTest, MatchesBruteForceModel) {
   std::mt19937_64 rng(tenantdb::testing::TestSeed());
-  auto key = [&] { return std::string(1, static_cast<char>('a' + rng() % 20)); };
+  // Keys on both sides of the split between user and system keys ("\xff"), and at it.
+  const std::vector<std::string> keys = {
+      "",         "a",    "b",        "c",        "d",        "e",        "f",           "\xfe",
+      "\xfe\xff", "\xff", "\xff\x00", "\xff\x01", "\xff\x02", "\xff\xff", "\xff\xff\xff"};
+  auto key = [&] { return keys[rng() % keys.size()]; };
   Resolver r;
   std::vector<std::pair<Version, KeyRange>> model;
   for (Version v = 1; v <= 2000; ++v) {
