@@ -102,7 +102,7 @@ TEST_F(DeferredTest, PublishedAfterTheLagOrTheKeyLimit) {
 }
 
 // Mixed with every other kind of write of the same key, in separate commits and within one
-// group; checked at once (after publishing), after a restart without publishing, and after a
+// group; checked at once (after publishing), after a restart (a clean close publishes), and after a
 // second restart (a stale copy in the deferred family would come back then).
 TEST_F(DeferredTest, OtherWritesOfTheKeyKeepTheirOrder) {
   Open();
@@ -128,7 +128,7 @@ TEST_F(DeferredTest, OtherWritesOfTheKeyKeepTheirOrder) {
                                          {"e", -1},  {"f", 11}, {"g", 6}};
   Publish();
   check(want, "published");
-  Commit({Deferred("c", 1)});  // unpublished at the restart
+  Commit({Deferred("c", 1)});  // unpublished until the close
   want["c"] = 9;
   Open();
   check(want, "after a restart");
@@ -273,6 +273,33 @@ TEST_F(DeferredTest, OnlyAnAddIsDeferred) {
   max.deferred = true;
   Commit({max});
   EXPECT_EQ(Number("m"), 7) << "readable at once";
+}
+
+// A clean close publishes: RocksDB's user-data family holds the value, read directly.
+TEST_F(DeferredTest, ACleanCloseLeavesTheUserDataWhole) {
+  Open();
+  Commit({Deferred("u", 4), Deferred("v", 1)});
+  EXPECT_EQ(Number("u"), -1);
+  engine_.reset();
+  std::vector<rocksdb::ColumnFamilyDescriptor> families = {
+      {rocksdb::kDefaultColumnFamilyName, rocksdb::ColumnFamilyOptions()},
+      {"meta", rocksdb::ColumnFamilyOptions()},
+      {"deferred", rocksdb::ColumnFamilyOptions()}};
+  std::vector<rocksdb::ColumnFamilyHandle*> handles;
+  rocksdb::DB* raw = nullptr;
+  rocksdb::Options options = LocalRocksOptions();
+  ASSERT_TRUE(
+      rocksdb::DB::OpenForReadOnly(options, dir_.path().string(), families, &handles, &raw).ok());
+  std::string u;
+  std::string v;
+  rocksdb::Status got_u = raw->Get(rocksdb::ReadOptions(), handles[0], "u", &u);
+  rocksdb::Status got_v = raw->Get(rocksdb::ReadOptions(), handles[0], "v", &v);
+  for (auto* h : handles) raw->DestroyColumnFamilyHandle(h);
+  delete raw;
+  ASSERT_TRUE(got_u.ok()) << got_u.ToString();
+  ASSERT_TRUE(got_v.ok()) << got_v.ToString();
+  EXPECT_EQ(FromLE(u), 4u);
+  EXPECT_EQ(FromLE(v), 1u);
 }
 
 // Past kMaxTracked keys the engine forgets what it tracks; the deferred family must forget

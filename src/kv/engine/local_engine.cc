@@ -139,7 +139,24 @@ LocalEngine::LocalEngine(const LocalEngineOptions& options, std::shared_ptr<Stor
   PublishView(LocalReadView::Take(store_, last_version));
 }
 
-LocalEngine::~LocalEngine() = default;
+LocalEngine::~LocalEngine() {
+  // A clean close publishes what deferred adds left unpublished, so the user data is whole
+  // for whoever reads the store next (the next open would publish it too, but a tool reading
+  // RocksDB directly would not). Nothing is written after a failure.
+  {
+    std::lock_guard<std::mutex> l(queue_mu_);
+    if (!failed_.ok()) return;
+  }
+  rocksdb::WriteBatch batch;
+  for (TrackedMap::iterator it : unpublished_) {
+    if (!it->second.unpublished) continue;
+    batch.Put(store_->data(), it->first, *it->second.value);
+  }
+  if (batch.Count() == 0) return;
+  rocksdb::WriteOptions w;
+  w.sync = sync_wal_;
+  store_->db->Write(w, &batch).PermitUncheckedError();  // else published at the next open
+}
 
 Version LocalEngine::NowVersion() {
   return std::max(CommittedVersion(), static_cast<Version>(clock_->NowMicros()));
