@@ -16,6 +16,7 @@
 
 #include "kv/engine/fault_injection_fs.h"
 #include "kv/engine/local_engine.h"
+#include "kv/engine/local_engine_store.h"
 #include "kv/engine/local_engine_test_util.h"
 #include "kv/engine/watch.h"
 #include "kv/kv_test_util.h"
@@ -283,8 +284,8 @@ TEST_F(DeferredTest, ACleanCloseLeavesTheUserDataWhole) {
   engine_.reset();
   std::vector<rocksdb::ColumnFamilyDescriptor> families = {
       {rocksdb::kDefaultColumnFamilyName, rocksdb::ColumnFamilyOptions()},
-      {"meta", rocksdb::ColumnFamilyOptions()},
-      {"deferred", rocksdb::ColumnFamilyOptions()}};
+      {kMetaFamily, rocksdb::ColumnFamilyOptions()},
+      {kDeferredFamily, rocksdb::ColumnFamilyOptions()}};
   std::vector<rocksdb::ColumnFamilyHandle*> handles;
   rocksdb::DB* raw = nullptr;
   rocksdb::Options options = LocalRocksOptions();

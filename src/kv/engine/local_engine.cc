@@ -1,10 +1,9 @@
-// The local engine's commit pipeline (write and sync stages, group commit, watches). Opening
-// the store: local_engine_open.cc; read views: local_read_view.cc.
+// The local engine's commit pipeline (write and sync stages, group commit, watches). What a
+// group writes: local_engine_apply.cc; opening the store: local_engine_open.cc; read views
+// and size estimates: local_read_view.cc.
 #include "kv/engine/local_engine.h"
 
 #include <fmt/format.h>
-#include <rocksdb/perf_context.h>
-#include <rocksdb/perf_level.h>
 #include <rocksdb/write_batch.h>
 
 #include <algorithm>
@@ -26,13 +25,6 @@ constexpr uint64_t kPruneEvery = 1024;
 // Groups a write leader writes, or fsyncs a sync leader makes, before handing its stage on
 // (its own commit is done by then, and its client waits).
 constexpr int kMaxLeadRounds = 16;
-// Keys whose newest value the write leader tracks for atomic operations, at most.
-constexpr size_t kMaxTracked = 4096;
-// Deferred results (Mutation::deferred) are published into the user data when this many keys
-// hold unpublished ones, when the oldest is this many versions (microseconds) old, when a
-// commit asks for it, and before the tracked keys are forgotten.
-constexpr size_t kMaxUnpublished = 256;
-constexpr Version kMaxUnpublishedLag = 2000;
 // Without fsyncs (durability async, memory stores) a commit waits a few microseconds for the
 // leader writing its group, less than a futex sleep and wake-up cost in a VM. So a committer
 // with at most one commit queued ahead of it spins up to this long before it sleeps; only as
@@ -50,19 +42,6 @@ void CpuRelax() {
 #else
   std::this_thread::yield();
 #endif
-}
-
-std::string BigEndian64(uint64_t v) {
-  std::string out(8, '\0');
-  for (int i = 7; i >= 0; --i, v >>= 8) out[i] = static_cast<char>(v & 0xFF);
-  return out;
-}
-
-std::string Versionstamp(Version version, uint16_t order) {
-  std::string out = BigEndian64(static_cast<uint64_t>(version));
-  out.push_back(static_cast<char>(order >> 8));
-  out.push_back(static_cast<char>(order & 0xFF));
-  return out;
 }
 
 }  // namespace
@@ -139,24 +118,7 @@ LocalEngine::LocalEngine(const LocalEngineOptions& options, std::shared_ptr<Stor
   PublishView(LocalReadView::Take(store_, last_version));
 }
 
-LocalEngine::~LocalEngine() {
-  // A clean close publishes what deferred adds left unpublished, so the user data is whole
-  // for whoever reads the store next (the next open would publish it too, but a tool reading
-  // RocksDB directly would not). Nothing is written after a failure.
-  {
-    std::lock_guard<std::mutex> l(queue_mu_);
-    if (!failed_.ok()) return;
-  }
-  rocksdb::WriteBatch batch;
-  for (TrackedMap::iterator it : unpublished_) {
-    if (!it->second.unpublished) continue;
-    batch.Put(store_->data(), it->first, *it->second.value);
-  }
-  if (batch.Count() == 0) return;
-  rocksdb::WriteOptions w;
-  w.sync = sync_wal_;
-  store_->db->Write(w, &batch).PermitUncheckedError();  // else published at the next open
-}
+LocalEngine::~LocalEngine() { PublishAtClose(); }
 
 Version LocalEngine::NowVersion() {
   return std::max(CommittedVersion(), static_cast<Version>(clock_->NowMicros()));
@@ -287,21 +249,13 @@ std::unique_ptr<LocalEngine::WrittenGroup> LocalEngine::WriteGroup(
     return nullptr;
   }
   // Every key an atomic operation of the group touches gets its base value tracked before
-  // any of the group is applied (read from the store only when not tracked already); from then
-  // on each write of the group keeps it current (ApplyMutations).
+  // any of the group is applied; from then on each write of the group keeps it current.
   for (Writer* w : group) {
-    for (const Mutation& m : w->request->mutations) {
-      if (!IsAtomicOp(m.type) || tracked_.find(m.key) != tracked_.end()) continue;
-      std::string v;
-      rocksdb::Status s = store_->db->Get(rocksdb::ReadOptions(), store_->data(), m.key, &v);
-      if (!s.ok() && !s.IsNotFound()) {
-        Status none = FromRocks(s, "reading a key for an atomic operation")
-                          .WithContext("not committed (nothing of the commit group was written)");
-        for (Writer* g : group) g->result = none;
-        return nullptr;
-      }
-      tracked_.emplace(m.key,
-                       Tracked{s.ok() ? std::optional<std::string>(std::move(v)) : std::nullopt});
+    Status tracked = TrackAtomicKeys(*w->request);
+    if (!tracked.ok()) {
+      Status none = tracked.WithContext("not committed (nothing of the commit group was written)");
+      for (Writer* g : group) g->result = none;
+      return nullptr;
     }
   }
   // Forget write versions older than any read version that may still commit, at least once per
@@ -344,63 +298,8 @@ std::unique_ptr<LocalEngine::WrittenGroup> LocalEngine::WriteGroup(
     w->result = CommitResult{v, 0};
     written->writers.push_back(w);
   }
-  // The group's atomic results, after everything else it wrote: the tracker holds each key's
-  // value after the group's last write to it, atomic or not.
-  std::sort(group_atomics_.begin(), group_atomics_.end(),
-            [](TrackedMap::iterator a, TrackedMap::iterator b) {
-              return std::less<const void*>()(&*a, &*b);  // a total order of addresses
-            });
-  group_atomics_.erase(std::unique(group_atomics_.begin(), group_atomics_.end()),
-                       group_atomics_.end());
-  for (TrackedMap::iterator it : group_atomics_) {
-    Tracked& t = it->second;
-    if (t.pending == Tracked::Pending::kDeferred) {
-      // Only deferred adds since the group's last other write of the key: the deferred family
-      // gets the value, the user data keeps its older one until published.
-      batch.Put(store_->deferred(), it->first, *t.value);
-      t.in_deferred = true;
-      if (!t.unpublished) {
-        t.unpublished = true;
-        if (unpublished_.empty()) unpublished_since_ = version;
-        unpublished_.push_back(it);
-      }
-    } else if (t.pending == Tracked::Pending::kData) {
-      if (t.value) {
-        batch.Put(store_->data(), it->first, *t.value);
-      } else {
-        batch.Delete(store_->data(), it->first);
-      }
-      t.unpublished = false;
-      if (t.in_deferred) {  // now older than the user data's value
-        batch.Delete(store_->deferred(), it->first);
-        t.in_deferred = false;
-      }
-    }
-    t.pending = Tracked::Pending::kNone;
-  }
-  group_atomics_.clear();
   if (written->writers.empty()) return nullptr;
-  bool forget = tracked_.size() > kMaxTracked;
-  if (!unpublished_.empty() && (publish || forget || unpublished_.size() >= kMaxUnpublished ||
-                                version - unpublished_since_ >= kMaxUnpublishedLag)) {
-    for (TrackedMap::iterator it : unpublished_) {
-      if (!it->second.unpublished) continue;  // written since by another kind of write
-      it->second.unpublished = false;
-      batch.Put(store_->data(), it->first, *it->second.value);
-      written->published.push_back(it->first);
-    }
-    unpublished_.clear();
-    published_version_.store(version, std::memory_order_relaxed);
-  }
-  all_published_.store(unpublished_.empty(), std::memory_order_release);
-  if (forget) {
-    // Bounded; refilled as needed. The deferred family must not keep a copy of a key nobody
-    // tracks: a later write of the key would not replace it.
-    for (auto& [key, t] : tracked_) {
-      if (t.in_deferred) batch.Delete(store_->deferred(), key);
-    }
-    tracked_.clear();
-  }
+  WriteTrackedValues(version, publish, written->published, batch);
   last_version_ = version;
   batch.Put(store_->meta(), kVersionKey, BigEndian64(static_cast<uint64_t>(version)));
   rocksdb::Status ws = store_->db->Write(write_options_, &batch);
@@ -524,79 +423,6 @@ size_t LocalEngine::SyncRound(Writer* self, std::vector<std::unique_ptr<WrittenG
   return commits;
 }
 
-void LocalEngine::ApplyMutations(const CommitRequest& request, Version version,
-                                 rocksdb::WriteBatch& batch) {
-  // A write other than an atomic operation: the tracked value follows it, and a copy in the
-  // deferred family goes (the user data is now the newest).
-  auto untrack = [&](TrackedMap::iterator it, std::optional<std::string> value) {
-    Tracked& t = it->second;
-    t.value = std::move(value);
-    t.pending = Tracked::Pending::kNone;  // this write is in the batch already
-    t.unpublished = false;
-    if (t.in_deferred) {
-      batch.Delete(store_->deferred(), it->first);
-      t.in_deferred = false;
-    }
-  };
-  auto track = [&](std::string_view key, std::optional<std::string> value) {
-    if (tracked_.empty()) return;
-    if (auto it = tracked_.find(key); it != tracked_.end()) untrack(it, std::move(value));
-  };
-  auto put = [&](std::string_view key, std::string_view value) {
-    batch.Put(store_->data(), rocksdb::Slice(key.data(), key.size()),
-              rocksdb::Slice(value.data(), value.size()));
-    track(key, std::string(value));
-  };
-  auto del = [&](std::string_view key) {
-    batch.Delete(store_->data(), rocksdb::Slice(key.data(), key.size()));
-    track(key, std::nullopt);
-  };
-  for (const Mutation& m : request.mutations) {
-    switch (m.type) {
-      case MutationType::kSet:
-        put(m.key, m.param);
-        break;
-      case MutationType::kClear:
-        del(m.key);
-        break;
-      case MutationType::kClearRange:
-        batch.DeleteRange(store_->data(), m.key, m.param);
-        for (auto it = tracked_.lower_bound(m.key); it != tracked_.end() && it->first < m.param;
-             ++it) {
-          untrack(it, std::nullopt);
-        }
-        break;
-      case MutationType::kSetVersionstampedKey: {
-        std::string key = m.key;
-        key.replace(m.stamp_offset, 10, Versionstamp(version, 0));
-        put(key, m.param);
-        break;
-      }
-      case MutationType::kSetVersionstampedValue: {
-        std::string value = m.param;
-        value.replace(m.stamp_offset, 10, Versionstamp(version, 0));
-        put(m.key, value);
-        break;
-      }
-      default: {
-        // Tracked by WriteGroup before the group was applied.
-        auto it = tracked_.find(m.key);
-        Tracked& t = it->second;
-        t.value = ApplyAtomicOp(m.type, t.value, m.param);
-        // The user data gets the group's final value if any atomic operation since the
-        // group's last other write of the key was not deferred (or the key is now absent);
-        // else only the deferred family does.
-        if (!m.deferred || m.type != MutationType::kAdd || !t.value) {
-          t.pending = Tracked::Pending::kData;
-        } else if (t.pending == Tracked::Pending::kNone) {
-          t.pending = Tracked::Pending::kDeferred;
-        }
-        group_atomics_.push_back(it);  // written by WriteGroup
-      }
-    }
-  }
-}
-
 void LocalEngine::FireWatches(const WrittenGroup& group) {
   if (watches_.size() == 0) return;
   // Read at the group's own view: a later group may already be written but not yet durable.
@@ -623,67 +449,6 @@ Status LocalEngine::AddWatch(WatchRequest request) {
   // The newest published value: a written commit is not visible until its fsync.
   return watches_.Add(std::move(request),
                       [&](std::string_view key) { return NewestView()->Get(key); });
-}
-
-Status LocalEngine::PublishDeferred() {
-  // A deferred add acknowledged before this call was written by a group before it; that group
-  // or a later one left it unpublished (all_published_ false) or published it, at a version
-  // at most published_version_ (written before all_published_ was set).
-  if (all_published_.load(std::memory_order_acquire) &&
-      published_version_.load(std::memory_order_relaxed) <= CommittedVersion()) {
-    return Status::OK();
-  }
-  return Engine::PublishDeferred();
-}
-
-Result<int64_t> LocalEngine::EstimateSize(std::string_view begin, std::string_view end) {
-  if (begin >= end) return int64_t{0};
-  rocksdb::Slice lower(begin.data(), begin.size());
-  rocksdb::Slice upper(end.data(), end.size());
-  rocksdb::Range range(lower, upper);
-  // Table files: RocksDB's estimate from their indexes.
-  rocksdb::SizeApproximationOptions o;
-  o.include_memtables = false;
-  o.include_files = true;
-  uint64_t files = 0;
-  rocksdb::Status s = store_->db->GetApproximateSizes(o, store_->data(), &range, 1, &files);
-  if (!s.ok()) return FromRocks(s, "estimating stored bytes");
-  // Memtables: RocksDB's own estimate is the range's entry count times the average entry of
-  // the whole memtable, which for a range of small values next to large ones (a tenant beside
-  // another) was 165 times its size. So the range's own live entries are read, memtables
-  // only: all of them when at most kExact (a few milliseconds), else the first kExact, whose
-  // average size stands for each of the range's memtable entries (RocksDB's count, an
-  // estimate), scaled by the share of them that was live (overwritten and deleted versions
-  // are counted by RocksDB but skipped by the read). The read skips at most kMaxSkipped
-  // hidden entries (a cleared range still in the memtable), then extrapolates the same way.
-  constexpr int kExact = 100'000;
-  constexpr uint64_t kMaxSkipped = 200'000;
-  rocksdb::ReadOptions ro;
-  ro.read_tier = rocksdb::kMemtableTier;
-  ro.iterate_upper_bound = &upper;
-  ro.max_skippable_internal_keys = kMaxSkipped;
-  rocksdb::PerfLevel level = rocksdb::GetPerfLevel();
-  rocksdb::SetPerfLevel(rocksdb::PerfLevel::kEnableCount);
-  rocksdb::get_perf_context()->Reset();
-  std::unique_ptr<rocksdb::Iterator> it(store_->db->NewIterator(ro, store_->data()));
-  uint64_t bytes = 0;
-  uint64_t seen = 0;
-  for (it->Seek(lower); it->Valid() && seen < kExact; it->Next(), ++seen) {
-    bytes += it->key().size() + it->value().size();
-  }
-  const rocksdb::PerfContext& perf = *rocksdb::get_perf_context();
-  uint64_t skipped = perf.internal_key_skipped_count + perf.internal_delete_skipped_count;
-  rocksdb::SetPerfLevel(level);
-  bool partial = it->Valid() || it->status().IsIncomplete();
-  if (!partial && !it->status().ok()) return FromRocks(it->status(), "estimating stored bytes");
-  if (partial && seen > 0) {
-    uint64_t count = 0;
-    uint64_t ignored = 0;
-    store_->db->GetApproximateMemTableStats(store_->data(), range, &count, &ignored);
-    double per_entry = static_cast<double>(bytes) / static_cast<double>(seen + skipped);
-    bytes = std::max(bytes, static_cast<uint64_t>(per_entry * static_cast<double>(count)));
-  }
-  return static_cast<int64_t>(files + bytes);
 }
 
 }  // namespace tenantdb::kv

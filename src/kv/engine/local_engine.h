@@ -110,7 +110,16 @@ class LocalEngine final : public Engine {
   void SyncGroups(Writer* self);
   // One fsync for `groups` (or their failure); returns how many commits they hold.
   size_t SyncRound(Writer* self, std::vector<std::unique_ptr<WrittenGroup>>& groups, Status failed);
+  // What a group writes (local_engine_apply.cc), all write leader only. Tracks the value of
+  // every key `request`'s atomic operations touch (read from the store when not tracked).
+  Status TrackAtomicKeys(const CommitRequest& request);
   void ApplyMutations(const CommitRequest& request, Version version, rocksdb::WriteBatch& batch);
+  // After the group's mutations: its atomic results, its deferred values, and publication
+  // (the keys published are added to `published`).
+  void WriteTrackedValues(Version version, bool publish, std::vector<std::string>& published,
+                          rocksdb::WriteBatch& batch);
+  // At a clean close (destructor): publishes what deferred adds left unpublished.
+  void PublishAtClose();
   void FireWatches(const WrittenGroup& group);
   void PublishView(std::shared_ptr<const ReadView> view);
   // The newest published view, through this thread's slot when it has one.
@@ -146,11 +155,13 @@ class LocalEngine final : public Engine {
     bool in_deferred = false;
     // and only it: the user data holds an older value (not yet published).
     bool unpublished = false;
-    // What the group being applied must still write for the key (see WriteGroup).
+    // What the group being applied must still write for the key (see WriteTrackedValues).
     enum class Pending : uint8_t { kNone, kData, kDeferred } pending = Pending::kNone;
   };
   using TrackedMap = std::map<std::string, Tracked, std::less<>>;
   TrackedMap tracked_;
+  // The key's value is now as new in the user data as anywhere: its deferred copy goes.
+  void DropDeferredCopy(TrackedMap::iterator it, rocksdb::WriteBatch& batch);
   // Keys the group being applied changed by atomic operations: each gets its final value
   // written once, after the group's other writes, however many commits of the group added to
   // it (a hot counter, a tenant's usage key).

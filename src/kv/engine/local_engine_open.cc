@@ -18,12 +18,6 @@ namespace tenantdb::kv {
 
 namespace {
 
-uint64_t FromBigEndian64(std::string_view s) {
-  uint64_t v = 0;
-  for (char c : s) v = (v << 8) | static_cast<uint8_t>(c);
-  return v;
-}
-
 // The deferred family holds the newest value of keys whose latest writes were deferred adds
 // (and, for keys published since, a copy of the value in the user data): written into the user
 // data, and removed, in one batch, before the store is used.

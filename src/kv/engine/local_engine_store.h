@@ -5,7 +5,10 @@
 #include <rocksdb/db.h>
 #include <rocksdb/env.h>
 
+#include <cstdint>
 #include <memory>
+#include <string>
+#include <string_view>
 #include <vector>
 
 #include "kv/engine/local_engine.h"
@@ -23,6 +26,18 @@ namespace tenantdb::kv {
 inline constexpr char kMetaFamily[] = "meta";
 inline constexpr char kDeferredFamily[] = "deferred";
 inline constexpr char kVersionKey[] = "version";
+
+// The stored version's encoding: 8 bytes, big-endian.
+inline std::string BigEndian64(uint64_t v) {
+  std::string out(8, '\0');
+  for (int i = 7; i >= 0; --i, v >>= 8) out[i] = static_cast<char>(v & 0xFF);
+  return out;
+}
+inline uint64_t FromBigEndian64(std::string_view s) {
+  uint64_t v = 0;
+  for (char c : s) v = (v << 8) | static_cast<uint8_t>(c);
+  return v;
+}
 
 struct LocalEngine::Store {
   ~Store() {
