@@ -45,5 +45,8 @@ std::string LittleEndian64(int64_t delta);
 std::optional<std::string> ApplyAtomicOp(MutationType op,
                                          const std::optional<std::string>& existing,
                                          std::string_view param);
+// The same, replacing `value` (the existing value) by the result; an add reuses its storage.
+void ApplyAtomicOpInPlace(MutationType op, std::optional<std::string>& value,
+                          std::string_view param);
 
 }  // namespace tenantdb

@@ -405,14 +405,26 @@ TEST(ApplyAtomicOpTest, MatchesReferenceOnRandomOperands) {
   for (int i = 0; i < 20'000 * testing::TestScale(); ++i) {
     MutationType op = testing::AllAtomicOps()[rng() % testing::AllAtomicOps().size()];
     std::optional<std::string> existing;
-    if (rng() % 5 != 0) existing = random_bytes(rng() % 10);
-    std::string param = random_bytes(1 + rng() % 9);
+    // Widths past 8 bytes take the word-at-a-time add, with carries across words.
+    if (rng() % 5 != 0) existing = random_bytes(rng() % 44);
+    std::string param = random_bytes(1 + rng() % 40);
+    if (existing && rng() % 4 == 0) {
+      // The complement of the existing value, plus one or not: a carry runs across every
+      // byte (and every 8-byte word) of the operand's width.
+      for (size_t j = 0; j < param.size(); ++j) {
+        param[j] = static_cast<char>(j < existing->size() ? ~(*existing)[j] : 0xff);
+      }
+      if (rng() % 2 == 0) param[0] = static_cast<char>(static_cast<uint8_t>(param[0]) + 1);
+    }
     auto want = testing::ReferenceAtomic(op, existing, param);
     auto got = ApplyAtomicOp(op, existing, param);
     ASSERT_EQ(got, want) << MutationTypeName(op) << "("
                          << (existing ? Escape(*existing) : "<missing>") << ", " << Escape(param)
                          << ") gave " << (got ? Escape(*got) : "<cleared>") << ", want "
                          << (want ? Escape(*want) : "<cleared>");
+    std::optional<std::string> in_place = existing;
+    ApplyAtomicOpInPlace(op, in_place, param);
+    ASSERT_EQ(in_place, want) << MutationTypeName(op) << " in place";
   }
 }
 

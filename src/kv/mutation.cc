@@ -2,6 +2,8 @@
 // little-endian; the existing value is zero-padded or truncated to the operand's width; for
 // bit_and, min and byte_min a missing value takes the operand.
 #include <algorithm>
+#include <bit>
+#include <cstring>
 
 #include "tenantdb/mutation.h"
 
@@ -14,14 +16,35 @@ std::string Resized(const std::optional<std::string>& existing, size_t width) {
   return v;
 }
 
-std::string Add(const std::optional<std::string>& existing, std::string_view param) {
-  std::string out = Resized(existing, param.size());
+// out += param, both little-endian of the same width; the carry out of the top byte is lost.
+void AddSameWidth(std::string& out, std::string_view param) {
+  size_t i = 0;
   unsigned carry = 0;
-  for (size_t i = 0; i < param.size(); ++i) {
+  if constexpr (std::endian::native == std::endian::little) {
+    // Eight bytes at a time: a usage record is four 8-byte lanes, added on every commit.
+    for (; i + 8 <= param.size(); i += 8) {
+      uint64_t a = 0;
+      uint64_t b = 0;
+      std::memcpy(&a, out.data() + i, 8);
+      std::memcpy(&b, param.data() + i, 8);
+      uint64_t sum = a + b;
+      unsigned next = sum < a ? 1 : 0;
+      sum += carry;
+      next |= (sum < carry) ? 1 : 0;
+      carry = next;
+      std::memcpy(out.data() + i, &sum, 8);
+    }
+  }
+  for (; i < param.size(); ++i) {
     unsigned sum = static_cast<uint8_t>(out[i]) + static_cast<uint8_t>(param[i]) + carry;
     out[i] = static_cast<char>(sum & 0xFF);
     carry = sum >> 8;
   }
+}
+
+std::string Add(const std::optional<std::string>& existing, std::string_view param) {
+  std::string out = Resized(existing, param.size());
+  AddSameWidth(out, param);
   return out;
 }
 
@@ -85,6 +108,16 @@ std::string_view MutationTypeName(MutationType t) {
       return "set_versionstamped_value";
   }
   return "unknown";
+}
+
+void ApplyAtomicOpInPlace(MutationType op, std::optional<std::string>& value,
+                          std::string_view param) {
+  if (op == MutationType::kAdd && value) {
+    value->resize(param.size(), '\0');
+    AddSameWidth(*value, param);
+    return;
+  }
+  value = ApplyAtomicOp(op, value, param);
 }
 
 std::optional<std::string> ApplyAtomicOp(MutationType op,

@@ -124,9 +124,9 @@ void TransactionImpl::AddReadConflict(std::string begin, std::string end, Snapsh
   read_conflicts_.push_back({std::move(begin), std::move(end)});
 }
 
-void TransactionImpl::AddReadConflictSince(std::string begin, std::string end, Version since) {
-  size_ += static_cast<int64_t>(begin.size() + end.size());
-  read_conflicts_since_.push_back({since, {std::move(begin), std::move(end)}});
+void TransactionImpl::AddReadConflictSince(std::shared_ptr<const KeyRange> range, Version since) {
+  size_ += static_cast<int64_t>(range->begin.size() + range->end.size());
+  read_conflicts_since_.push_back({since, std::move(range)});
 }
 
 Result<std::optional<std::string>> TransactionImpl::Get(std::string_view key, Snapshot snapshot) {
@@ -368,12 +368,12 @@ Result<Version> TransactionImpl::GetReadVersion() {
   return view->version();
 }
 
-Status TransactionImpl::AddDeferred(std::string_view key, std::string_view param) {
+Status TransactionImpl::AddDeferred(std::string_view key, std::string param) {
   TDB_RETURN_IF_ERROR(CheckUsable());
   TDB_RETURN_IF_ERROR(CheckKey(key, "key"));
   TDB_RETURN_IF_ERROR(CheckValue(param));
   TDB_RETURN_IF_ERROR(Grow(static_cast<int64_t>(key.size() + param.size())));
-  Mutation m{MutationType::kAdd, std::string(key), std::string(param)};
+  Mutation m{MutationType::kAdd, std::string(key), std::move(param)};
   m.deferred = true;
   mutations_.push_back(std::move(m));
   return Status::OK();

@@ -48,14 +48,14 @@ class TransactionImpl {
   // become readable later than its commit (Mutation::deferred; Engine::PublishDeferred makes
   // it readable). Blind in every way: no write conflict (no reader of the key conflicts with
   // it) and not seen by this transaction's own reads.
-  Status AddDeferred(std::string_view key, std::string_view param);
+  Status AddDeferred(std::string_view key, std::string param);
   Status SetVersionstamped(MutationType type, std::string_view key, std::string_view value);
   Result<Watch> WatchKey(std::string_view key);
 
   Status AddReadConflictRange(std::string_view begin, std::string_view end);
   // For layers that cache what they read (the tenant layer's directory entry): the commit
   // fails with not_committed if [begin, end) was written after `since`. Unchecked keys.
-  void AddReadConflictSince(std::string begin, std::string end, Version since);
+  void AddReadConflictSince(std::shared_ptr<const KeyRange> range, Version since);
   // The read version if the transaction has one yet.
   std::optional<Version> ReadVersionIfSet() const {
     if (view_ == nullptr) return std::nullopt;

@@ -29,9 +29,9 @@ Result<T> Element(const Tuple& t, size_t i, std::string_view what) {
   return std::get<T>(t[i]);
 }
 
-void PutLane(std::string& out, int64_t v) {
+void PutLane(char* out, int64_t v) {
   auto u = static_cast<uint64_t>(v);
-  for (int i = 0; i < 8; ++i, u >>= 8) out.push_back(static_cast<char>(u & 0xFF));
+  for (int i = 0; i < 8; ++i, u >>= 8) out[i] = static_cast<char>(u & 0xFF);
 }
 
 int64_t GetLane(std::string_view in, size_t lane) {
@@ -110,12 +110,11 @@ UsageDelta& UsageDelta::operator+=(const UsageDelta& o) {
 }
 
 std::string EncodeUsage(const UsageDelta& d) {
-  std::string out;
-  out.reserve(32);
-  PutLane(out, d.reads);
-  PutLane(out, d.writes);
-  PutLane(out, d.bytes_read);
-  PutLane(out, d.bytes_written);
+  std::string out(32, '\0');
+  PutLane(out.data(), d.reads);
+  PutLane(out.data() + 8, d.writes);
+  PutLane(out.data() + 16, d.bytes_read);
+  PutLane(out.data() + 24, d.bytes_written);
   return out;
 }
 

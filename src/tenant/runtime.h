@@ -10,6 +10,7 @@
 #include <mutex>
 #include <string>
 
+#include "kv/engine/engine.h"
 #include "tenant/layout.h"
 #include "tenantdb/database.h"
 #include "tenantdb/tenant.h"
@@ -29,7 +30,8 @@ struct TenantRuntime {
   const std::string end;        // prefix + "\xff": the end of the tenant's legal keys
   const std::string clear_end;  // the end of everything under prefix
   const std::string entry_key;  // the directory entry
-  const std::string entry_end;  // entry_key + "\0"
+  // [entry_key, entry_key + "\0"), shared by the commits that check the entry from a version.
+  const std::shared_ptr<const kv::KeyRange> entry_range;
 
   // The version at which this process last read the entry and found the tenant active, or
   // -1. A write transaction that starts within a second of it checks the entry by a read

@@ -110,7 +110,7 @@ Status TenantTransactionImpl::CheckWritable() {
   if (since >= 0) {
     std::optional<Version> rv = tr_.ReadVersionIfSet();
     if (NowMicros(db_) - since <= kEntryFreshMicros && (!rv || *rv >= since)) {
-      tr_.AddReadConflictSince(rt_->entry_key, rt_->entry_end, since);
+      tr_.AddReadConflictSince(rt_->entry_range, since);
       used_cached_entry_ = true;
       write_checked_ = true;
       writable_ = Status::OK();
@@ -149,7 +149,7 @@ Result<std::optional<std::string>> TenantTransactionImpl::Get(std::string_view k
                                                               Snapshot snapshot) {
   TDB_RETURN_IF_ERROR(CheckKey(key));
   TDB_RETURN_IF_ERROR(CountOp());
-  TDB_ASSIGN_OR_RETURN(std::optional<std::string> v, tr_.Get(Abs(key), snapshot));
+  TDB_ASSIGN_OR_RETURN(std::optional<std::string> v, tr_.Get(AbsKey(key), snapshot));
   usage_.reads += 1;
   usage_.bytes_read += static_cast<int64_t>(key.size() + (v ? v->size() : 0));
   return v;
@@ -188,7 +188,7 @@ Status TenantTransactionImpl::Set(std::string_view key, std::string_view value) 
   TDB_RETURN_IF_ERROR(CheckKey(key));
   TDB_RETURN_IF_ERROR(CheckWritable());
   TDB_RETURN_IF_ERROR(CountOp());
-  TDB_RETURN_IF_ERROR(tr_.Set(Abs(key), value));
+  TDB_RETURN_IF_ERROR(tr_.Set(AbsKey(key), value));
   wrote_ = true;
   usage_.writes += 1;
   usage_.bytes_written += static_cast<int64_t>(key.size() + value.size());
@@ -199,7 +199,7 @@ Status TenantTransactionImpl::Clear(std::string_view key) {
   TDB_RETURN_IF_ERROR(CheckKey(key));
   TDB_RETURN_IF_ERROR(CheckWritable());
   TDB_RETURN_IF_ERROR(CountOp());
-  TDB_RETURN_IF_ERROR(tr_.Clear(Abs(key)));
+  TDB_RETURN_IF_ERROR(tr_.Clear(AbsKey(key)));
   wrote_ = true;
   usage_.writes += 1;
   usage_.bytes_written += static_cast<int64_t>(key.size());
@@ -222,7 +222,7 @@ Status TenantTransactionImpl::Atomic(MutationType op, std::string_view key,
   TDB_RETURN_IF_ERROR(CheckKey(key));
   TDB_RETURN_IF_ERROR(CheckWritable());
   TDB_RETURN_IF_ERROR(CountOp());
-  TDB_RETURN_IF_ERROR(tr_.Atomic(op, Abs(key), param));
+  TDB_RETURN_IF_ERROR(tr_.Atomic(op, AbsKey(key), param));
   wrote_ = true;
   usage_.writes += 1;
   usage_.bytes_written += static_cast<int64_t>(key.size() + param.size());
@@ -272,7 +272,7 @@ Status TenantTransactionImpl::SetVersionstampedValue(std::string_view key, std::
 Result<Watch> TenantTransactionImpl::WatchKey(std::string_view key) {
   TDB_RETURN_IF_ERROR(CheckKey(key));
   TDB_RETURN_IF_ERROR(CountOp());
-  return tr_.WatchKey(Abs(key));
+  return tr_.WatchKey(AbsKey(key));
 }
 
 Status TenantTransactionImpl::AddConflictRange(std::string_view begin, std::string_view end,

@@ -55,9 +55,10 @@ struct WatchRequest {
 
 // A range read at `since`, an earlier version than the transaction's read version (e.g. a
 // cached directory entry): the commit fails if the range was written after `since`.
+// The range is shared: the same one (a tenant's entry) goes with many commits.
 struct ReadSince {
   Version since = 0;
-  KeyRange range;
+  std::shared_ptr<const KeyRange> range;
 };
 
 struct CommitRequest {

@@ -285,7 +285,7 @@ std::unique_ptr<LocalEngine::WrittenGroup> LocalEngine::WriteGroup(
     bool early_conflict = false;
     for (const ReadSince& e : r.read_conflicts_since) {
       early_conflict = early_conflict || v - e.since > kMaxReadVersionLag ||
-                       resolver_.ConflictsWith(e.since, e.range);
+                       resolver_.ConflictsWith(e.since, *e.range);
     }
     if (early_conflict || resolver_.Conflicts(r.read_version, r.read_conflicts)) {
       w->result = Error(ErrorCode::kNotCommitted, "a key read was written by a newer commit");

@@ -106,7 +106,7 @@ void LocalEngine::ApplyMutations(const CommitRequest& request, Version version,
         // Tracked by WriteGroup before the group was applied.
         auto it = tracked_.find(m.key);
         Tracked& t = it->second;
-        t.value = ApplyAtomicOp(m.type, t.value, m.param);
+        ApplyAtomicOpInPlace(m.type, t.value, m.param);
         // The user data gets the group's final value if any atomic operation since the
         // group's last other write of the key was not deferred (or the key is now absent);
         // else only the deferred family does.

@@ -326,7 +326,7 @@ TEST_F(LocalEngineTest, ReadConflictsSinceAnEarlierVersion) {
   auto commit_since = [&](Version since) {
     CommitRequest r;
     r.read_version = ReadVersion();
-    r.read_conflicts_since.push_back({since, Point("entry")});
+    r.read_conflicts_since.push_back({since, std::make_shared<const KeyRange>(Point("entry"))});
     r.mutations.push_back(SetMutation("data", "x"));
     return engine_->Commit(std::move(r)).status();
   };

@@ -4,6 +4,7 @@
 
 #include <random>
 
+#include "common/printable.h"
 #include "testing/testing.h"
 
 namespace tenantdb::kv {
@@ -45,18 +46,21 @@ TEST(ResolverTest, PruneForgetsOnlyOldVersions) {
 }
 
 // Against a brute-force model: a list of (version, range) writes.
-TEST(ResolverTest, MatchesBruteForceModel) {
+// Records 2000 versions of writes (`hot_share` % of them point writes of one key, "a\x01", so
+// the parts of the keyspace under other first bytes stay quiet, as the system keys do) and
+// checks every read against a brute-force model of the recorded history.
+void CheckAgainstBruteForce(const std::vector<std::string>& keys, int hot_share) {
   std::mt19937_64 rng(tenantdb::testing::TestSeed());
-  // Keys on both sides of the split between user and system keys ("\xff"), and at it.
-  const std::vector<std::string> keys = {
-      "",         "a",    "b",        "c",        "d",        "e",        "f",           "\xfe",
-      "\xfe\xff", "\xff", "\xff\x00", "\xff\x01", "\xff\x02", "\xff\xff", "\xff\xff\xff"};
   auto key = [&] { return keys[rng() % keys.size()]; };
   Resolver r;
   std::vector<std::pair<Version, KeyRange>> model;
   for (Version v = 1; v <= 2000; ++v) {
     std::string b = key(), e = key();
     if (b > e) std::swap(b, e);
+    if (static_cast<int>(rng() % 100) < hot_share) {
+      b = "a\x01";
+      e = std::string("a\x01\x00", 3);
+    }
     r.Record(v, {{b, e}});
     model.push_back({v, {b, e}});
     if (v % 97 == 0) {
@@ -71,8 +75,40 @@ TEST(ResolverTest, MatchesBruteForceModel) {
     for (const auto& [mv, mr] : model) {
       if (mv > rv && rb < re && mr.begin < re && rb < mr.end && mr.begin < mr.end) expected = true;
     }
-    ASSERT_EQ(r.Conflicts(rv, {{rb, re}}), expected) << "version " << v;
+    ASSERT_EQ(r.Conflicts(rv, {{rb, re}}), expected)
+        << "version " << v << " read [" << Printable(rb) << ", " << Printable(re) << ") at " << rv;
   }
+}
+
+TEST(ResolverTest, MatchesBruteForceModel) {
+  // Keys on both sides of the split between user and system keys ("\xff"), and at it.
+  CheckAgainstBruteForce(
+      {"", "a", "b", "c", "d", "e", "f", "\xfe", "\xfe\xff", "\xff", std::string("\xff\x00", 2),
+       "\xff\x01", "\xff\x02", "\xff\xff", "\xff\xff\xff"},
+      0);
+}
+
+TEST(ResolverTest, EmptyKeyAndOneByteEndsAreEdgesOfTheirFirstByte) {
+  using namespace std::string_literals;
+  Resolver r;
+  r.Record(5, {{"", "\x00"s}});  // the empty key only
+  EXPECT_TRUE(r.ConflictsWith(4, {"", "\x00\x00"s}));
+  EXPECT_FALSE(r.ConflictsWith(4, {"\x00"s, "\x00\x01"s}));
+  r.Record(6, {{"a", "b"}});  // every key starting with 'a', none starting with 'b'
+  EXPECT_TRUE(r.ConflictsWith(5, {"a\xff", "a\xff\xff"}));
+  EXPECT_FALSE(r.ConflictsWith(5, {"b", "b\x00"s}));
+  r.Record(7, {{"c", "d\x00"s}});  // and the key "d"
+  EXPECT_TRUE(r.ConflictsWith(6, {"d", "d\x00"s}));
+  EXPECT_FALSE(r.ConflictsWith(6, {"d\x00"s, "d\x01"}));
+}
+
+TEST(ResolverTest, QuietFirstBytesMatchBruteForceModel) {
+  // Mostly writes of one key, so reads elsewhere are decided by the newest version under
+  // their first byte; ends of one byte, and the empty key, are the edges of that summary.
+  using namespace std::string_literals;
+  CheckAgainstBruteForce({"", "\x00"s, "\x00\x00"s, "\x01", "a", "a\x00"s, "a\x01", "a\xff", "b",
+                          "b\x00"s, "\xfe", "\xff", "\xff\x00"s, "\xff\xff"},
+                         85);
 }
 
 }  // namespace
