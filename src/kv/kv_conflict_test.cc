@@ -37,6 +37,20 @@ class KvConflictTest : public testing::KvTest {
   }
 };
 
+TEST_P(KvConflictTest, RangeReadConflictsWithAVersionstampedKeyLandingInIt) {
+  // The written key is known only at commit: its conflict covers every key the stamp can make.
+  const std::string stamped = "vs/" + std::string(10, '\0') + "/x" + testing::LE32(3);
+  Transaction inside = db().CreateTransaction();
+  TDB_ASSERT_OK(inside.GetRange("vs/", "vs0").status());
+  Transaction outside = db().CreateTransaction();
+  TDB_ASSERT_OK(outside.GetRange("vt/", "vt0").status());
+  Transaction stamper = db().CreateTransaction();
+  TDB_ASSERT_OK(stamper.SetVersionstampedKey(stamped, "v"));
+  TDB_ASSERT_OK(stamper.Commit());
+  TDB_EXPECT_ERROR(WriteAndCommit(inside), ErrorCode::kNotCommitted);
+  TDB_EXPECT_OK(WriteAndCommit(outside));
+}
+
 TEST_P(KvConflictTest, PointReadThenOtherWriteConflicts) {
   Transaction tr = db().CreateTransaction();
   TDB_ASSERT_OK_AND_ASSIGN(auto v, tr.Get("c"));

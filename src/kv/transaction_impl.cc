@@ -12,8 +12,6 @@ namespace tenantdb::kv {
 
 namespace {
 
-constexpr size_t kStampSize = 10;
-
 std::string KeyAfter(std::string_view key) {
   std::string k(key);
   k.push_back('\0');
@@ -245,11 +243,15 @@ Result<RangeResult> TransactionImpl::ReadRange(std::string_view begin, std::stri
   return out;
 }
 
-Status TransactionImpl::AddWriteMutation(Mutation m, KeyRange conflict) {
-  TDB_RETURN_IF_ERROR(Grow(static_cast<int64_t>(m.key.size() + m.param.size() +
-                                                conflict.begin.size() + conflict.end.size())));
+Status TransactionImpl::AddWriteMutation(Mutation m) {
+  // The write conflict range the mutation implies (Resolver::RecordImplied) counts toward the
+  // size like an explicit one: its begin and end keys.
+  int64_t conflict = m.type == MutationType::kClearRange
+                         ? static_cast<int64_t>(m.key.size() + m.param.size())
+                         : static_cast<int64_t>(2 * m.key.size() + 1);
+  TDB_RETURN_IF_ERROR(Grow(static_cast<int64_t>(m.key.size() + m.param.size()) + conflict));
+  if (mutations_.empty()) mutations_.reserve(4);  // most transactions write a few keys
   mutations_.push_back(std::move(m));
-  write_conflicts_.push_back(std::move(conflict));
   return Status::OK();
 }
 
@@ -257,8 +259,7 @@ Status TransactionImpl::Set(std::string_view key, std::string_view value) {
   TDB_RETURN_IF_ERROR(CheckUsable());
   TDB_RETURN_IF_ERROR(CheckKey(key, "key"));
   TDB_RETURN_IF_ERROR(CheckValue(value));
-  TDB_RETURN_IF_ERROR(AddWriteMutation({MutationType::kSet, std::string(key), std::string(value)},
-                                       {std::string(key), KeyAfter(key)}));
+  TDB_RETURN_IF_ERROR(AddWriteMutation({MutationType::kSet, std::string(key), std::string(value)}));
   writes_.Set(key, value);
   return Status::OK();
 }
@@ -266,8 +267,7 @@ Status TransactionImpl::Set(std::string_view key, std::string_view value) {
 Status TransactionImpl::Clear(std::string_view key) {
   TDB_RETURN_IF_ERROR(CheckUsable());
   TDB_RETURN_IF_ERROR(CheckKey(key, "key"));
-  TDB_RETURN_IF_ERROR(AddWriteMutation({MutationType::kClear, std::string(key), {}},
-                                       {std::string(key), KeyAfter(key)}));
+  TDB_RETURN_IF_ERROR(AddWriteMutation({MutationType::kClear, std::string(key), {}}));
   writes_.Clear(key);
   return Status::OK();
 }
@@ -279,8 +279,7 @@ Status TransactionImpl::ClearRange(std::string_view begin, std::string_view end)
   if (begin > end) return Inverted(begin, end);
   if (begin == end) return Status::OK();
   TDB_RETURN_IF_ERROR(
-      AddWriteMutation({MutationType::kClearRange, std::string(begin), std::string(end)},
-                       {std::string(begin), std::string(end)}));
+      AddWriteMutation({MutationType::kClearRange, std::string(begin), std::string(end)}));
   writes_.ClearRange(begin, end);
   return Status::OK();
 }
@@ -293,8 +292,7 @@ Status TransactionImpl::Atomic(MutationType op, std::string_view key, std::strin
   }
   TDB_RETURN_IF_ERROR(CheckKey(key, "key"));
   TDB_RETURN_IF_ERROR(CheckValue(param));
-  TDB_RETURN_IF_ERROR(AddWriteMutation({op, std::string(key), std::string(param)},
-                                       {std::string(key), KeyAfter(key)}));
+  TDB_RETURN_IF_ERROR(AddWriteMutation({op, std::string(key), std::string(param)}));
   writes_.Atomic(op, key, param);
   return Status::OK();
 }
@@ -320,18 +318,7 @@ Status TransactionImpl::SetVersionstamped(MutationType type, std::string_view ke
   Mutation m{type, in_key ? body : std::string(key), in_key ? std::string(value) : body, offset};
   TDB_RETURN_IF_ERROR(CheckKey(m.key, "key"));
   TDB_RETURN_IF_ERROR(CheckValue(m.param));
-  KeyRange conflict;
-  if (in_key) {
-    // Any key the versionstamp can produce: placeholder bytes from all 0x00 to all 0xff.
-    conflict.begin = m.key;
-    conflict.begin.replace(offset, kStampSize, kStampSize, '\0');
-    conflict.end = m.key;
-    conflict.end.replace(offset, kStampSize, kStampSize, '\xff');
-    conflict.end.push_back('\0');
-  } else {
-    conflict = {m.key, KeyAfter(m.key)};
-  }
-  return AddWriteMutation(std::move(m), std::move(conflict));
+  return AddWriteMutation(std::move(m));
 }
 
 Result<Watch> TransactionImpl::WatchKey(std::string_view key) {

@@ -82,7 +82,7 @@ class TransactionImpl {
   // Accounts `bytes` more of the transaction; past the size limit the transaction fails
   // (this call and its commit) with transaction_too_large.
   Status Grow(int64_t bytes);
-  Status AddWriteMutation(Mutation m, KeyRange conflict);
+  Status AddWriteMutation(Mutation m);
   void AddReadConflict(std::string begin, std::string end, Snapshot snapshot);
   Result<RangeResult> ReadRange(std::string_view begin, std::string_view end,
                                 const RangeOptions& options, size_t strip = 0);

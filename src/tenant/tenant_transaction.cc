@@ -35,6 +35,12 @@ const std::string& CachedUsageKey(int64_t id, int64_t day) {
 
 }  // namespace
 
+std::string_view TenantTransactionImpl::AbsKey(std::string_view key) const {
+  thread_local std::string buffer;
+  buffer.assign(rt_->prefix).append(key);
+  return buffer;
+}
+
 TenantTransactionImpl::TenantTransactionImpl(Database& db, TenantRuntime* runtime)
     : db_(db), rt_(runtime), tr_(&db.engine(), SystemAccess()) {}
 

@@ -56,12 +56,9 @@ class TenantTransactionImpl {
     abs.append(rt_->prefix).append(key);
     return abs;
   }
-  // The same in a buffer the transaction reuses, for a key the callee copies (no allocation
-  // per operation); valid until the next call.
-  std::string_view AbsKey(std::string_view key) {
-    abs_key_.assign(rt_->prefix).append(key);
-    return abs_key_;
-  }
+  // The same in the thread's buffer, for a key the callee copies (no allocation per
+  // operation); valid until the thread's next call.
+  std::string_view AbsKey(std::string_view key) const;
   KeySelector AbsSelector(const KeySelector& s) const { return {Abs(s.key), s.or_equal, s.offset}; }
   std::string Rel(std::string_view abs) const;
   void CountRead(const RangeResult& r);
@@ -73,8 +70,7 @@ class TenantTransactionImpl {
   bool write_checked_ = false;
   bool used_cached_entry_ = false;  // CheckWritable relied on the runtime's ActiveSince
   bool wrote_ = false;
-  Status poisoned_;      // quota_exceeded: the commit must fail too
-  std::string abs_key_;  // AbsKey's buffer
+  Status poisoned_;  // quota_exceeded: the commit must fail too
   UsageDelta usage_;
 };
 

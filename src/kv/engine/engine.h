@@ -29,6 +29,9 @@ struct KeyRange {
   friend bool operator==(const KeyRange&, const KeyRange&) = default;
 };
 
+// The width of a versionstamp: an 8-byte commit version and a 2-byte order within the commit.
+inline constexpr size_t kStampSize = 10;
+
 // One buffered write. For kClearRange, `param` is the end key; for versionstamped kinds the
 // placeholder offset has already been validated and stripped into `stamp_offset`.
 struct Mutation {
@@ -66,6 +69,8 @@ struct CommitRequest {
   std::vector<KeyRange> read_conflicts;
   // Checked from their own versions; one older than the MVCC window always conflicts.
   std::vector<ReadSince> read_conflicts_since;
+  // The explicit ones only: every mutation implies its own, which the engine records
+  // (Resolver::RecordImplied) without the transaction spelling it out.
   std::vector<KeyRange> write_conflicts;
   std::vector<Mutation> mutations;  // in the order the transaction made them
   // Makes the result of every deferred operation committed before this one readable at this

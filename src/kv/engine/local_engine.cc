@@ -294,6 +294,7 @@ std::unique_ptr<LocalEngine::WrittenGroup> LocalEngine::WriteGroup(
     ApplyMutations(r, v, batch);
     publish = publish || r.publish_deferred;
     resolver_.Record(v, r.write_conflicts);
+    for (const Mutation& m : r.mutations) resolver_.RecordImplied(v, m);
     version = v;
     w->result = CommitResult{v, 0};
     written->writers.push_back(w);

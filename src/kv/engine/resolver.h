@@ -33,8 +33,12 @@ class Resolver {
   bool Conflicts(Version read_version, const std::vector<KeyRange>& reads) const;
   bool ConflictsWith(Version read_version, const KeyRange& read) const;
 
-  // Records `writes` at `version`. REQUIRES: version > every version recorded before.
+  // Records `writes` at `version`. REQUIRES: version >= every version recorded before.
   void Record(Version version, const std::vector<KeyRange>& writes);
+  // Records at `version` the write conflict range mutation `m` implies: [key, key + "\0") for
+  // a set, clear, atomic operation or versionstamped value; [key, param) for a clear_range;
+  // every key the stamp can produce for a versionstamped key; nothing for a deferred add.
+  void RecordImplied(Version version, const Mutation& m);
 
   // Forgets the detail of versions <= horizon: no transaction with a read version below the
   // horizon can commit (it is too old), so they can no longer decide a conflict.
@@ -44,7 +48,11 @@ class Resolver {
   size_t size() const { return boundaries_.size(); }
 
  private:
+  void RecordRange(Version version, std::string_view begin, std::string_view end);
+
   std::map<std::string, Version, std::less<>> boundaries_;
+  std::string scratch_begin_;  // RecordImplied's range, reused: no allocation per commit
+  std::string scratch_end_;
   // [i]: >= every version recorded for a key whose first byte is i (the empty key counts as
   // byte 0). Never lowered, Prune included: only an upper bound is needed.
   std::array<Version, 256> newest_by_first_byte_{};
