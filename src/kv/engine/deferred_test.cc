@@ -7,6 +7,7 @@
 #include <gtest/gtest.h>
 
 #include <filesystem>
+#include <list>
 #include <map>
 #include <memory>
 #include <random>
@@ -29,21 +30,34 @@ namespace {
 using tenantdb::testing::FromLE;
 using tenantdb::testing::LE64;
 using tenantdb::testing::TempDir;
-using testing::SetMutation;
+// Prepended to every key the helpers below make (DeferredPlacementTest): long keys do not all
+// fit in the version record, so some unpublished values go to the deferred family instead.
+std::string g_pad;  // NOLINT: set per test by the fixture
 
 Mutation Deferred(const std::string& key, uint64_t n) {
-  Mutation m{MutationType::kAdd, key, LE64(n)};
+  Mutation m{MutationType::kAdd, g_pad + key, LE64(n)};
   m.deferred = true;
   return m;
 }
-Mutation Add(const std::string& key, uint64_t n) { return {MutationType::kAdd, key, LE64(n)}; }
+Mutation Add(const std::string& key, uint64_t n) {
+  return {MutationType::kAdd, g_pad + key, LE64(n)};
+}
+Mutation SetMutation(const std::string& key, std::string value) {
+  return {MutationType::kSet, g_pad + key, std::move(value)};
+}
+Mutation Clear(const std::string& key) { return {MutationType::kClear, g_pad + key, ""}; }
+Mutation ClearRange(const std::string& begin, const std::string& end) {
+  return {MutationType::kClearRange, g_pad + begin, g_pad + end};
+}
 
 class DeferredTest : public ::testing::Test {
  protected:
+  // Opens `path`, or again the store opened last (at first dir_).
   void Open(const std::filesystem::path& path = {}) {
     engine_.reset();
+    if (!path.empty()) path_ = path;
     LocalEngineOptions o;
-    o.path = path.empty() ? dir_.path().string() : path.string();
+    o.path = path_.string();
     o.file_system = fs_;
     o.clock = clock_;  // still: publication by lag only where a test advances it
     auto e = LocalEngine::Open(o);
@@ -58,9 +72,21 @@ class DeferredTest : public ::testing::Test {
     ASSERT_TRUE(result.ok()) << result.status().ToString();
   }
   void Publish() { ASSERT_TRUE(engine_->PublishDeferred().ok()); }
+  // A copy of the open store's files: what a crash would leave (every commit synced).
+  std::filesystem::path CrashImage() {
+    images_.emplace_back();
+    std::filesystem::path image = images_.back().path() / "store";
+    std::filesystem::copy(path_, image, std::filesystem::copy_options::recursive);
+    return image;
+  }
+  void OpenCrashImage() {
+    std::filesystem::path image = CrashImage();
+    engine_.reset();
+    Open(image);
+  }
   // The key's value as a number, or -1 when absent.
   int64_t Number(const std::string& key) {
-    std::string v = testing::ValueOf(*engine_, key);
+    std::string v = testing::ValueOf(*engine_, g_pad + key);
     return v == "<missing>" ? -1 : static_cast<int64_t>(FromLE(v));
   }
 
@@ -68,7 +94,22 @@ class DeferredTest : public ::testing::Test {
   std::shared_ptr<FaultInjectionFs> fs_ = std::make_shared<FaultInjectionFs>();
   std::shared_ptr<ManualClock> clock_ = std::make_shared<ManualClock>();
   std::unique_ptr<LocalEngine> engine_;
+  std::filesystem::path path_ = dir_.path();
+  std::list<TempDir> images_;  // OpenCrashImage's copies
 };
+
+// The same tests with keys of 0 bytes of padding (every unpublished value small enough for the
+// version record) and of 120 (one fits, the rest go to the deferred family).
+class DeferredPlacementTest : public DeferredTest, public ::testing::WithParamInterface<int> {
+ protected:
+  void SetUp() override { g_pad = std::string(static_cast<size_t>(GetParam()), 'p'); }
+  void TearDown() override { g_pad.clear(); }
+};
+INSTANTIATE_TEST_SUITE_P(KeySizes, DeferredPlacementTest, ::testing::Values(0, 120),
+                         [](const auto& param_info) {
+                           return param_info.param == 0 ? std::string("Carried")
+                                                        : std::string("CarriedAndFamily");
+                         });
 
 TEST_F(DeferredTest, ReadableOncePublishedAndNotAnEntryOfTheUserDataPerCommit) {
   Open();
@@ -85,7 +126,7 @@ TEST_F(DeferredTest, ReadableOncePublishedAndNotAnEntryOfTheUserDataPerCommit) {
   EXPECT_EQ(Number("u"), 31);
 }
 
-TEST_F(DeferredTest, PublishedAfterTheLagOrTheKeyLimit) {
+TEST_P(DeferredPlacementTest, PublishedAfterTheLagOrTheKeyLimit) {
   Open();
   Commit({Deferred("u", 1)});
   clock_->Advance(1'000);
@@ -103,9 +144,10 @@ TEST_F(DeferredTest, PublishedAfterTheLagOrTheKeyLimit) {
 }
 
 // Mixed with every other kind of write of the same key, in separate commits and within one
-// group; checked at once (after publishing), after a restart (a clean close publishes), and after a
-// second restart (a stale copy in the deferred family would come back then).
-TEST_F(DeferredTest, OtherWritesOfTheKeyKeepTheirOrder) {
+// group; checked from a crash image (nothing published but by the open), at once (after
+// publishing), after a restart (a clean close publishes), and after a second restart (a stale
+// copy in the deferred family would come back then).
+TEST_P(DeferredPlacementTest, OtherWritesOfTheKeyKeepTheirOrder) {
   Open();
   auto check = [&](const std::map<std::string, int64_t>& want, const char* when) {
     for (const auto& [key, value] : want) EXPECT_EQ(Number(key), value) << key << " " << when;
@@ -114,19 +156,25 @@ TEST_F(DeferredTest, OtherWritesOfTheKeyKeepTheirOrder) {
   Commit({Deferred("a", 1)});
   Commit({SetMutation("a", LE64(100))});  // a: the set wins
   Commit({Deferred("b", 5)});
-  Commit({Mutation{MutationType::kClearRange, "b", "b\xff"}});  // b: cleared
+  Commit({ClearRange("b", "b\xff")});  // b: cleared
   Commit({SetMutation("c", LE64(7))});
   Commit({Deferred("c", 1)});  // c: 7 + 1, published later
   Commit({Deferred("d", 1)});
   Commit({Add("d", 2)});  // d: readable at once, with the deferred 1
   EXPECT_EQ(Number("d"), 3) << "a plain add publishes the key's deferred adds before it";
   Commit({Deferred("e", 1)});
-  Commit({Mutation{MutationType::kClear, "e", ""}});                         // e: cleared
+  Commit({Clear("e")});                                                      // e: cleared
   Commit({Deferred("f", 4), SetMutation("f", LE64(10)), Deferred("f", 1)});  // f: 11
   Commit({Deferred("g", 4), Add("g", 1), Deferred("g", 1)});                 // g: 6 at once
   EXPECT_EQ(Number("g"), 6);
   std::map<std::string, int64_t> want = {{"a", 100}, {"b", -1}, {"c", 8}, {"d", 3},
                                          {"e", -1},  {"f", 11}, {"g", 6}};
+  OpenCrashImage();
+  check(want, "from a crash image");
+  Commit({Deferred("a", 1), Deferred("c", 1)});
+  Commit({SetMutation("a", LE64(100)), SetMutation("c", LE64(8))});
+  OpenCrashImage();
+  check(want, "from a second crash image");
   Publish();
   check(want, "published");
   Commit({Deferred("c", 1)});  // unpublished until the close
@@ -139,14 +187,14 @@ TEST_F(DeferredTest, OtherWritesOfTheKeyKeepTheirOrder) {
   check(want, "after a second restart");
 }
 
-TEST_F(DeferredTest, OneGroupKeepsVersionOrder) {
+TEST_P(DeferredPlacementTest, OneGroupKeepsVersionOrder) {
   Open();
   Commit({SetMutation("h", LE64(50))});
   std::vector<CommitRequest> requests(3);
   Version rv = testing::ReadVersion(*engine_);
   requests[0].mutations = {Deferred("h", 1), Deferred("i", 1)};
   requests[1].mutations = {SetMutation("h", LE64(7)), Deferred("j", 2)};
-  requests[2].mutations = {Deferred("h", 3), Mutation{MutationType::kClear, "j", ""}};
+  requests[2].mutations = {Deferred("h", 3), Clear("j")};
   for (auto& r : requests) r.read_version = rv;
   std::vector<CommitRequest> copies = requests;
   testing::GroupOutcome out = testing::CommitAsOneGroup(*engine_, *fs_, std::move(requests));
@@ -160,12 +208,13 @@ TEST_F(DeferredTest, OneGroupKeepsVersionOrder) {
   std::map<std::string, int64_t> model = {{"h", 50}, {"i", -1}, {"j", -1}};
   for (const auto& [version, i] : order) {
     for (const Mutation& m : copies[i].mutations) {
+      std::string key = m.key.substr(g_pad.size());
       if (m.type == MutationType::kAdd) {
-        model[m.key] = std::max<int64_t>(model[m.key], 0) + static_cast<int64_t>(FromLE(m.param));
+        model[key] = std::max<int64_t>(model[key], 0) + static_cast<int64_t>(FromLE(m.param));
       } else if (m.type == MutationType::kSet) {
-        model[m.key] = static_cast<int64_t>(FromLE(m.param));
+        model[key] = static_cast<int64_t>(FromLE(m.param));
       } else {
-        model[m.key] = -1;
+        model[key] = -1;
       }
     }
   }
@@ -177,23 +226,108 @@ TEST_F(DeferredTest, OneGroupKeepsVersionOrder) {
 
 // A copy of the open store's files is what a crash leaves: the deferred value is in the log
 // only (with every commit synced), and opening the copy publishes it.
-TEST_F(DeferredTest, ACrashImageKeepsEveryAcknowledgedDeferredAdd) {
+TEST_P(DeferredPlacementTest, ACrashImageKeepsEveryAcknowledgedDeferredAdd) {
   Open();
-  for (int i = 0; i < 20; ++i)
-    Commit({SetMutation("k" + std::to_string(i), "v"), Deferred("u", 1)});
-  TempDir copy;
-  std::filesystem::copy(dir_.path(), copy.path() / "store",
-                        std::filesystem::copy_options::recursive);
-  Open(copy.path() / "store");
+  for (int i = 0; i < 20; ++i) {
+    Commit({SetMutation("k" + std::to_string(i), "v"), Deferred("u", 1), Deferred("v", 2),
+            Deferred("w", 3)});
+  }
+  OpenCrashImage();
   EXPECT_EQ(Number("u"), 20);
-  EXPECT_EQ(testing::ValueOf(*engine_, "k19"), "v");
+  EXPECT_EQ(Number("v"), 40);
+  EXPECT_EQ(Number("w"), 60);
+  EXPECT_EQ(testing::ValueOf(*engine_, g_pad + "k19"), "v");
+}
+
+// The RocksDB instance of a closed store, every family open, for a test to read or write.
+struct RawStore {
+  explicit RawStore(const std::filesystem::path& path) {
+    std::vector<rocksdb::ColumnFamilyDescriptor> families = {
+        {rocksdb::kDefaultColumnFamilyName, rocksdb::ColumnFamilyOptions()},
+        {kMetaFamily, rocksdb::ColumnFamilyOptions()},
+        {kDeferredFamily, rocksdb::ColumnFamilyOptions()}};
+    rocksdb::DB* raw = nullptr;
+    status = rocksdb::DB::Open(LocalRocksOptions(), path.string(), families, &handles, &raw);
+    db.reset(raw);
+  }
+  ~RawStore() {
+    for (auto* h : handles) db->DestroyColumnFamilyHandle(h);
+  }
+  rocksdb::Status status;
+  std::unique_ptr<rocksdb::DB> db;
+  std::vector<rocksdb::ColumnFamilyHandle*> handles;  // default, meta, deferred
+};
+
+// A small unpublished value costs no entry of its own: the version record every group writes
+// carries it (a crash image shows it there, and the deferred family empty).
+TEST_F(DeferredTest, ASmallUnpublishedValueRidesInTheVersionRecord) {
+  Open();
+  for (int i = 0; i < 3; ++i) Commit({SetMutation("k", "v"), Deferred("usage", 1)});
+  std::filesystem::path image = CrashImage();
+  {
+    RawStore raw(image);
+    ASSERT_TRUE(raw.status.ok()) << raw.status.ToString();
+    std::unique_ptr<rocksdb::Iterator> it(
+        raw.db->NewIterator(rocksdb::ReadOptions(), raw.handles[2]));
+    it->SeekToFirst();
+    EXPECT_FALSE(it->Valid()) << "an entry in the deferred family";
+    std::string record;
+    ASSERT_TRUE(raw.db->Get(rocksdb::ReadOptions(), raw.handles[1], kVersionKey, &record).ok());
+    EXPECT_EQ(record.size(), 8u + 4 + 5 + 4 + 8) << "the version, then 'usage' and its value";
+    EXPECT_NE(record.find("usage"), std::string::npos);
+  }
+  Open(image);
+  EXPECT_EQ(Number("usage"), 3);
+}
+
+// The record carries at most 256 bytes of keys and values (every group rewrites it): of three
+// 129-byte ones, one rides in it and the others go to the deferred family.
+TEST_F(DeferredTest, ValuesPastTheRecordsBoundGoToTheDeferredFamily) {
+  Open();
+  const std::string pad(120, 'p');
+  Commit({Deferred(pad + "a", 1), Deferred(pad + "b", 1), Deferred(pad + "c", 1)});
+  std::filesystem::path image = CrashImage();
+  {
+    RawStore raw(image);
+    ASSERT_TRUE(raw.status.ok()) << raw.status.ToString();
+    std::unique_ptr<rocksdb::Iterator> it(
+        raw.db->NewIterator(rocksdb::ReadOptions(), raw.handles[2]));
+    std::vector<std::string> in_family;
+    for (it->SeekToFirst(); it->Valid(); it->Next()) in_family.push_back(it->key().ToString());
+    std::string record;
+    ASSERT_TRUE(raw.db->Get(rocksdb::ReadOptions(), raw.handles[1], kVersionKey, &record).ok());
+    ASSERT_EQ(record.size(), 8u + 4 + 121 + 4 + 8);
+    std::string carried = record.substr(12, 121);
+    EXPECT_EQ(in_family.size(), 2u);
+    EXPECT_EQ(std::count(in_family.begin(), in_family.end(), carried), 0) << "in both places";
+  }
+  Open(image);
+  for (const char* key : {"a", "b", "c"}) EXPECT_EQ(Number(pad + key), 1) << key;
+}
+
+TEST_F(DeferredTest, ACorruptVersionRecordFailsTheOpen) {
+  Open();
+  Commit({Deferred("u", 1)});
+  engine_.reset();
+  {
+    RawStore raw(dir_.path());
+    ASSERT_TRUE(raw.status.ok()) << raw.status.ToString();
+    std::string cut = std::string(8, '\0') + std::string("\x05\x00\x00\x00ab", 6);
+    ASSERT_TRUE(raw.db->Put(rocksdb::WriteOptions(), raw.handles[1], kVersionKey, cut).ok());
+  }
+  LocalEngineOptions o;
+  o.path = dir_.path().string();
+  auto opened = LocalEngine::Open(o);
+  ASSERT_FALSE(opened.ok());
+  EXPECT_EQ(opened.status().code(), ErrorCode::kCorruption) << opened.status().ToString();
+  EXPECT_NE(opened.status().ToString().find("version record"), std::string::npos);
 }
 
 // A power loss while a group that replaces deferred values (and adds more) waits for its
 // fsync: after it, the store holds the last synced state (or, when the unsynced log pages
 // happened to reach the disk, the group's too), whole — never the unsynced group's set
 // without its adds, or its deferred values without the set.
-TEST_F(DeferredTest, APowerLossKeepsTheLastSyncedStateWhole) {
+TEST_P(DeferredPlacementTest, APowerLossKeepsTheLastSyncedStateWhole) {
   for (bool holes : {false, true}) {
     SCOPED_TRACE(holes ? "unsynced log pages zeroed at random" : "unsynced data cut off");
     TempDir dir;
@@ -227,17 +361,19 @@ TEST_F(DeferredTest, APowerLossKeepsTheLastSyncedStateWhole) {
   }
 }
 
-// Opening publishes the deferred family in one write; when that write fails the open fails,
-// and the next open publishes the same values (absolute values: not added twice).
-TEST_F(DeferredTest, AFailedPublicationAtOpenIsRepeatedByTheNextOpen) {
+// Opening a crash image publishes what waits (the deferred family, the values the version
+// record carries) in one write; when that write fails the open fails, and the next open
+// publishes the same values (absolute values: not added twice).
+TEST_P(DeferredPlacementTest, AFailedPublicationAtOpenIsRepeatedByTheNextOpen) {
   Open();
-  Commit({Deferred("u", 3)});
+  Commit({Deferred("u", 3), Deferred("v", 1), Deferred("w", 2)});
+  std::filesystem::path image = CrashImage();
   engine_.reset();
   FaultInjectionFs::Fault fault;
   fault.error = rocksdb::IOStatus::IOError("injected");
   fs_->InjectFault(fault);
   LocalEngineOptions o;
-  o.path = dir_.path().string();
+  o.path = image.string();
   o.file_system = fs_;
   auto failed = LocalEngine::Open(o);
   ASSERT_FALSE(failed.ok());
@@ -245,11 +381,16 @@ TEST_F(DeferredTest, AFailedPublicationAtOpenIsRepeatedByTheNextOpen) {
       << failed.status().ToString();
   failed = Error(ErrorCode::kInternalError, "closed");
   fs_->ClearFault();
-  Open();
+  Open(image);
   EXPECT_EQ(Number("u"), 3);
+  EXPECT_EQ(Number("v"), 1);
+  EXPECT_EQ(Number("w"), 2);
   Commit({Deferred("u", 1)});
   Publish();
   EXPECT_EQ(Number("u"), 4);
+  Open();
+  EXPECT_EQ(Number("u"), 4) << "reopened: published once";
+  EXPECT_EQ(Number("w"), 2);
 }
 
 TEST_F(DeferredTest, PublishingCommitsOnlyWhenAValueWaits) {
@@ -305,7 +446,7 @@ TEST_F(DeferredTest, ACleanCloseLeavesTheUserDataWhole) {
 
 // Past kMaxTracked keys the engine forgets what it tracks; the deferred family must forget
 // them too, or a later set of the key would lose to the old deferred value at the next open.
-TEST_F(DeferredTest, ForgettingTrackedKeysDropsTheirDeferredCopies) {
+TEST_P(DeferredPlacementTest, ForgettingTrackedKeysDropsTheirDeferredCopies) {
   Open();
   Commit({Deferred("u", 1)});
   std::vector<Mutation> adds;

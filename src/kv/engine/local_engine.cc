@@ -302,7 +302,7 @@ std::unique_ptr<LocalEngine::WrittenGroup> LocalEngine::WriteGroup(
   if (written->writers.empty()) return nullptr;
   WriteTrackedValues(version, publish, written->published, batch);
   last_version_ = version;
-  batch.Put(store_->meta(), kVersionKey, BigEndian64(static_cast<uint64_t>(version)));
+  PutVersionRecord(version, batch);
   rocksdb::Status ws = store_->db->Write(write_options_, &batch);
   if (!ws.ok()) {
     // The write-ahead log may or may not hold the batch (a failed write can leave part of it
@@ -318,6 +318,7 @@ std::unique_ptr<LocalEngine::WrittenGroup> LocalEngine::WriteGroup(
     }
     tracked_.clear();  // holds this group's values, which may not be in the store
     unpublished_.clear();
+    carried_.clear();
     Status unknown = cause.WithContext(
         "commit outcome unknown until the store is reopened (then wholly present or wholly "
         "absent)");

@@ -153,6 +153,8 @@ class LocalEngine final : public Engine {
     // The deferred family holds `value` for the key (see local_engine_store.h), written by
     // each group's deferred adds;
     bool in_deferred = false;
+    // or, instead, every version record carries it (listed in carried_);
+    bool carried = false;
     // and only it: the user data holds an older value (not yet published).
     bool unpublished = false;
     // What the group being applied must still write for the key (see WriteTrackedValues).
@@ -171,6 +173,11 @@ class LocalEngine final : public Engine {
   // that made the first of them so.
   std::vector<TrackedMap::iterator> unpublished_;
   Version unpublished_since_ = 0;
+  // Keys whose unpublished value the version records carry (Tracked::carried).
+  std::vector<TrackedMap::iterator> carried_;
+  // Writes the version record of a group at `version`: the version and the carried values.
+  void PutVersionRecord(Version version, rocksdb::WriteBatch& batch);
+  std::string version_record_;  // its buffer, reused: no allocation per group
   // For PublishDeferred without a commit: unpublished_ is empty, and every value published
   // so far is visible once CommittedVersion() reaches published_version_.
   std::atomic<bool> all_published_{true};

@@ -22,6 +22,9 @@ constexpr size_t kMaxTracked = 4096;
 // commit asks for it, and before the tracked keys are forgotten.
 constexpr size_t kMaxUnpublished = 256;
 constexpr Version kMaxUnpublishedLag = 2000;
+// Unpublished values the version record carries, at most (keys and values): every group
+// rewrites them, so only a few small ones (a tenant's usage is ~60 bytes).
+constexpr size_t kMaxCarriedBytes = 256;
 
 std::string Versionstamp(Version version, uint16_t order) {
   std::string out = BigEndian64(static_cast<uint64_t>(version));
@@ -45,8 +48,25 @@ Status LocalEngine::TrackAtomicKeys(const CommitRequest& request) {
   return Status::OK();
 }
 
+void LocalEngine::PutVersionRecord(Version version, rocksdb::WriteBatch& batch) {
+  size_t size = 8;
+  for (TrackedMap::iterator it : carried_) size += CarriedSize(it->first, *it->second.value);
+  version_record_.resize(size);
+  char* out = version_record_.data();
+  auto v = static_cast<uint64_t>(version);
+  for (int i = 7; i >= 0; --i, v >>= 8) out[i] = static_cast<char>(v & 0xFF);
+  out += 8;
+  for (TrackedMap::iterator it : carried_) out = PutCarried(out, it->first, *it->second.value);
+  batch.Put(store_->meta(), kVersionKey, version_record_);
+}
+
 void LocalEngine::DropDeferredCopy(TrackedMap::iterator it, rocksdb::WriteBatch& batch) {
   it->second.unpublished = false;
+  if (it->second.carried) {
+    // The version record of this group no longer carries it.
+    it->second.carried = false;
+    std::erase(carried_, it);
+  }
   if (it->second.in_deferred) {
     batch.Delete(store_->deferred(), it->first);
     it->second.in_deferred = false;
@@ -135,10 +155,21 @@ void LocalEngine::WriteTrackedValues(Version version, bool publish,
   for (TrackedMap::iterator it : group_atomics_) {
     Tracked& t = it->second;
     if (t.pending == Tracked::Pending::kDeferred) {
-      // Only deferred adds since the group's last other write of the key: the deferred family
-      // gets the value, the user data keeps its older one until published.
-      batch.Put(store_->deferred(), it->first, *t.value);
-      t.in_deferred = true;
+      // Only deferred adds since the group's last other write of the key: the version record
+      // or the deferred family gets the value, the user data keeps its older one until
+      // published. A key stays where it went until published or replaced.
+      if (!t.carried && !t.in_deferred) {
+        size_t bytes = it->first.size() + t.value->size();
+        for (TrackedMap::iterator c : carried_) bytes += c->first.size() + c->second.value->size();
+        if (bytes <= kMaxCarriedBytes) {
+          t.carried = true;
+          carried_.push_back(it);
+        }
+      }
+      if (!t.carried) {
+        batch.Put(store_->deferred(), it->first, *t.value);
+        t.in_deferred = true;
+      }
       if (!t.unpublished) {
         t.unpublished = true;
         if (unpublished_.empty()) unpublished_since_ = version;
@@ -161,10 +192,12 @@ void LocalEngine::WriteTrackedValues(Version version, bool publish,
     for (TrackedMap::iterator it : unpublished_) {
       if (!it->second.unpublished) continue;  // written since by another kind of write
       it->second.unpublished = false;
+      it->second.carried = false;
       batch.Put(store_->data(), it->first, *it->second.value);
       published.push_back(it->first);
     }
     unpublished_.clear();
+    carried_.clear();
     published_version_.store(version, std::memory_order_relaxed);
   }
   all_published_.store(unpublished_.empty(), std::memory_order_release);

@@ -21,7 +21,10 @@ namespace {
 // The deferred family holds the newest value of keys whose latest writes were deferred adds
 // (and, for keys published since, a copy of the value in the user data): written into the user
 // data, and removed, in one batch, before the store is used.
-Status PublishDeferredAtOpen(const LocalEngine::Store& store) {
+// Reads every unpublished deferred value (the deferred family's and those the version record
+// carries) into the user data, in one synced batch that also empties both. Returns the stored
+// version (0 for a new store).
+Result<Version> PublishDeferredAtOpen(const LocalEngine::Store& store) {
   rocksdb::WriteBatch batch;
   std::unique_ptr<rocksdb::Iterator> it(
       store.db->NewIterator(rocksdb::ReadOptions(), store.deferred()));
@@ -30,17 +33,54 @@ Status PublishDeferredAtOpen(const LocalEngine::Store& store) {
     batch.Delete(store.deferred(), it->key());
   }
   if (!it->status().ok()) return FromRocks(it->status(), "reading the deferred family");
-  if (batch.Count() == 0) return Status::OK();
+  std::string stored;
+  rocksdb::Status s = store.db->Get(rocksdb::ReadOptions(), store.meta(), kVersionKey, &stored);
+  if (!s.ok() && !s.IsNotFound()) return FromRocks(s, "reading the stored version");
+  VersionRecord record;
+  if (s.ok()) {
+    TDB_ASSIGN_OR_RETURN(record, DecodeVersionRecord(stored));
+    for (const auto& [key, value] : record.carried) batch.Put(store.data(), key, value);
+    if (!record.carried.empty()) batch.Put(store.meta(), kVersionKey, BigEndian64(record.version));
+  }
+  auto version = static_cast<Version>(record.version);
+  if (batch.Count() == 0) return version;
   rocksdb::WriteOptions w;
   w.sync = true;
-  rocksdb::Status s = store.db->Write(w, &batch);
+  s = store.db->Write(w, &batch);
   if (!s.ok()) return FromRocks(s, "publishing deferred values");
-  return Status::OK();
+  return version;
 }
 
 constexpr size_t kSmallFamilyMemtableBytes = 16 << 20;
 
 }  // namespace
+
+Result<VersionRecord> DecodeVersionRecord(std::string_view record) {
+  const size_t total = record.size();
+  auto bad = [total](std::string_view what) {
+    return Error(ErrorCode::kCorruption,
+                 fmt::format("stored version record of {} bytes: {}", total, what));
+  };
+  if (record.size() < 8) return bad("shorter than a version");
+  VersionRecord out;
+  out.version = FromBigEndian64(record.substr(0, 8));
+  record.remove_prefix(8);
+  auto part = [&](std::string& into) {
+    if (record.size() < 4) return false;
+    uint32_t n = 0;
+    for (int i = 3; i >= 0; --i) n = (n << 8) | static_cast<uint8_t>(record[i]);
+    record.remove_prefix(4);
+    if (record.size() < n) return false;
+    into.assign(record.substr(0, n));
+    record.remove_prefix(n);
+    return true;
+  };
+  while (!record.empty()) {
+    auto& [key, value] = out.carried.emplace_back();
+    if (!part(key) || !part(value)) return bad("a carried value cut short");
+  }
+  return out;
+}
 
 rocksdb::Options LocalRocksOptions() {
   rocksdb::Options o;
@@ -111,16 +151,7 @@ Result<std::unique_ptr<LocalEngine>> LocalEngine::Open(const LocalEngineOptions&
   if (!s.ok()) return FromRocks(s, fmt::format("opening store '{}'", path));
   store->db.reset(db);
 
-  TDB_RETURN_IF_ERROR(PublishDeferredAtOpen(*store));
-
-  std::string stored;
-  Version last = 0;
-  s = db->Get(rocksdb::ReadOptions(), store->meta(), kVersionKey, &stored);
-  if (s.ok()) {
-    last = static_cast<Version>(FromBigEndian64(stored));
-  } else if (!s.IsNotFound()) {
-    return FromRocks(s, "reading the stored version");
-  }
+  TDB_ASSIGN_OR_RETURN(Version last, PublishDeferredAtOpen(*store));
   return std::unique_ptr<LocalEngine>(new LocalEngine(options, std::move(store), last));
 }
 

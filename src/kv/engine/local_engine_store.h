@@ -6,6 +6,7 @@
 #include <rocksdb/env.h>
 
 #include <cstdint>
+#include <cstring>
 #include <memory>
 #include <string>
 #include <string_view>
@@ -19,10 +20,18 @@ namespace tenantdb::kv {
 
 // Store layout (RocksDB column families):
 //   default  : user key -> value, exactly the bytes the transaction wrote
-//   meta     : "version" -> 8-byte big-endian newest committed version
+//   meta     : "version" -> version record (below): the newest committed version, and the
+//              unpublished values the group that wrote it carries
 //   deferred : user key -> the newest value of a key deferred adds changed (Mutation::deferred),
 //              when newer than or equal to the value in default; read back into default at
 //              open. Meta and deferred keep their memtables as vectors (appends).
+//
+// Version record = version:8-byte big-endian, then per carried value
+//                  key_size:4-byte little-endian key value_size:4-byte little-endian value.
+// A deferred add's unpublished value lives in exactly one place: carried by every version
+// record from the group that made it so until it is published or replaced (for a few small
+// values: a tenant's usage, rewritten by every commit, then costs no entry of its own), or in
+// the deferred family. At open both are read back into default; they never hold the same key.
 inline constexpr char kMetaFamily[] = "meta";
 inline constexpr char kDeferredFamily[] = "deferred";
 inline constexpr char kVersionKey[] = "version";
@@ -38,6 +47,28 @@ inline uint64_t FromBigEndian64(std::string_view s) {
   for (char c : s) v = (v << 8) | static_cast<uint8_t>(c);
   return v;
 }
+
+// A carried value in a version record: its size there, and writing it at `out` (returns the
+// end of what was written).
+inline size_t CarriedSize(std::string_view key, std::string_view value) {
+  return 8 + key.size() + value.size();
+}
+inline char* PutCarried(char* out, std::string_view key, std::string_view value) {
+  for (std::string_view part : {key, value}) {
+    auto n = static_cast<uint32_t>(part.size());
+    for (int i = 0; i < 4; ++i, n >>= 8) *out++ = static_cast<char>(n & 0xFF);
+    std::memcpy(out, part.data(), part.size());
+    out += part.size();
+  }
+  return out;
+}
+
+struct VersionRecord {
+  uint64_t version = 0;
+  std::vector<std::pair<std::string, std::string>> carried;  // key, value
+};
+// Errors: corruption (a record cut short or with bytes past its last value).
+Result<VersionRecord> DecodeVersionRecord(std::string_view record);
 
 struct LocalEngine::Store {
   ~Store() {
