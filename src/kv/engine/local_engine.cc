@@ -57,7 +57,13 @@ struct LocalEngine::Writer {
     // Lock-free, so the woken thread does not wake only to block on a mutex the waker still
     // holds. `waking` keeps the writer alive (see Await) until notify_one has returned.
     waking.store(true, std::memory_order_relaxed);
-    state.store(static_cast<uint32_t>(s), std::memory_order_release);
+    // Sequentially consistent, not just release: libstdc++'s notify_one skips the futex wake
+    // when its count of waiters reads zero, and the waiter counts itself before it reads the
+    // state. With a release store the two reads can both see the old values (store
+    // buffering, which x86 allows) and the writer sleeps on a state already set: a commit
+    // pipeline stalled until something interrupted the sleep (seen once in a 2-thread async
+    // benchmark, unstuck minutes later by attaching a debugger).
+    state.store(static_cast<uint32_t>(s), std::memory_order_seq_cst);
     state.notify_one();
     waking.store(false, std::memory_order_release);
   }
