@@ -312,7 +312,10 @@ TEST_F(DeferredTest, ACorruptVersionRecordFailsTheOpen) {
   {
     RawStore raw(dir_.path());
     ASSERT_TRUE(raw.status.ok()) << raw.status.ToString();
-    std::string cut = std::string(8, '\0') + std::string("\x05\x00\x00\x00ab", 6);
+    std::string cut = std::string(8, '\0') + std::string(
+                                                 "\x05\x00\x00\x00"
+                                                 "ab",
+                                                 6);
     ASSERT_TRUE(raw.db->Put(rocksdb::WriteOptions(), raw.handles[1], kVersionKey, cut).ok());
   }
   LocalEngineOptions o;

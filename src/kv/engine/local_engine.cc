@@ -4,9 +4,14 @@
 #include "kv/engine/local_engine.h"
 
 #include <fmt/format.h>
+#include <linux/futex.h>
 #include <rocksdb/write_batch.h>
+#include <sys/syscall.h>
+#include <unistd.h>
 
 #include <algorithm>
+#include <cerrno>
+#include <ctime>
 #include <functional>
 #include <thread>
 #include <vector>
@@ -44,7 +49,27 @@ void CpuRelax() {
 #endif
 }
 
+// A sleeping writer wakes up at least this often to look at its state itself: a wake-up that
+// went missing then costs this long instead of a stalled pipeline (counted: LostWakeups).
+constexpr long kMaxSleepNanos = 50'000'000;
+std::atomic<uint64_t> g_lost_wakeups{0};
+
+// Sleeps while *word == expected, for at most kMaxSleepNanos; true if the sleep timed out.
+bool FutexSleep(std::atomic<uint32_t>& word, uint32_t expected) {
+  timespec limit{0, kMaxSleepNanos};
+  long r = syscall(SYS_futex, reinterpret_cast<uint32_t*>(&word), FUTEX_WAIT_PRIVATE, expected,
+                   &limit, nullptr, 0);
+  return r != 0 && errno == ETIMEDOUT;
+}
+
+void FutexWakeOne(std::atomic<uint32_t>& word) {
+  syscall(SYS_futex, reinterpret_cast<uint32_t*>(&word), FUTEX_WAKE_PRIVATE, 1, nullptr, nullptr,
+          0);
+}
+
 }  // namespace
+
+uint64_t LocalEngine::LostWakeups() { return g_lost_wakeups.load(std::memory_order_relaxed); }
 
 // One committing thread's request. The thread sleeps on its own futex (so waking one writer
 // never contends with the others) until another thread gives it a stage to lead or its outcome.
@@ -55,16 +80,14 @@ struct LocalEngine::Writer {
   // may return and destroy it, so the caller must not touch it after this call.
   void Set(Role s) {
     // Lock-free, so the woken thread does not wake only to block on a mutex the waker still
-    // holds. `waking` keeps the writer alive (see Await) until notify_one has returned.
+    // holds. `waking` keeps the writer alive (see Await) until the wake call has returned.
     waking.store(true, std::memory_order_relaxed);
-    // Sequentially consistent, not just release: libstdc++'s notify_one skips the futex wake
-    // when its count of waiters reads zero, and the waiter counts itself before it reads the
-    // state. With a release store the two reads can both see the old values (store
-    // buffering, which x86 allows) and the writer sleeps on a state already set: a commit
-    // pipeline stalled until something interrupted the sleep (seen once in a 2-thread async
-    // benchmark, unstuck minutes later by attaching a debugger).
+    // The state and `sleeping` are each stored, then the other read, sequentially consistent
+    // on both sides (here and in Await): one of the two reads sees the other's store, so
+    // either the writer does not sleep or this call wakes it. No system call when the writer
+    // spins (most async commits).
     state.store(static_cast<uint32_t>(s), std::memory_order_seq_cst);
-    state.notify_one();
+    if (sleeping.load(std::memory_order_seq_cst)) FutexWakeOne(state);
     waking.store(false, std::memory_order_release);
   }
   // Waits until another thread sets a state, and returns it (leaving kWaiting behind); first
@@ -79,7 +102,23 @@ struct LocalEngine::Writer {
         if (i % 64 == 0 && std::chrono::steady_clock::now() > until) break;
       }
     }
-    while ((s = state.load(std::memory_order_acquire)) == kWaiting) state.wait(kWaiting);
+    // As libstdc++'s atomic wait: a few relaxed and yielding looks before sleeping.
+    for (int i = 0; i < 16 && state.load(std::memory_order_acquire) == kWaiting; ++i) {
+      if (i < 12) {
+        CpuRelax();
+      } else {
+        std::this_thread::yield();
+      }
+    }
+    while ((s = state.load(std::memory_order_acquire)) == kWaiting) {
+      sleeping.store(true, std::memory_order_seq_cst);
+      if (state.load(std::memory_order_seq_cst) == kWaiting && FutexSleep(state, kWaiting) &&
+          state.load(std::memory_order_acquire) != kWaiting) {
+        // Set before the timeout, and no wake-up came (or it came over 50 ms late).
+        g_lost_wakeups.fetch_add(1, std::memory_order_relaxed);
+      }
+      sleeping.store(false, std::memory_order_relaxed);
+    }
     // The waker may still be inside notify_one on this object: wait for it to leave.
     while (waking.load(std::memory_order_acquire)) std::this_thread::yield();
     state.store(kWaiting, std::memory_order_relaxed);
@@ -98,6 +137,7 @@ struct LocalEngine::Writer {
   std::atomic<bool> leading{false};  // leading the write stage (not waiting: see SyncRound)
   Result<CommitResult> result = Error(ErrorCode::kInternalError, "commit not processed");
   std::atomic<uint32_t> state{static_cast<uint32_t>(Role::kWait)};
+  std::atomic<bool> sleeping{false};  // in (or about to enter) its futex sleep: Set wakes it
   std::atomic<bool> waking{false};
 };
 
@@ -299,8 +339,10 @@ std::unique_ptr<LocalEngine::WrittenGroup> LocalEngine::WriteGroup(
     }
     ApplyMutations(r, v, batch);
     publish = publish || r.publish_deferred;
-    resolver_.Record(v, r.write_conflicts);
+    // The explicit ranges last: one covering many written keys (a bulk load's) then replaces
+    // their boundaries instead of leaving two per key for a later clear_range to erase.
     for (const Mutation& m : r.mutations) resolver_.RecordImplied(v, m);
+    resolver_.Record(v, r.write_conflicts);
     version = v;
     w->result = CommitResult{v, 0};
     written->writers.push_back(w);

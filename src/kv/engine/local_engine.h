@@ -84,6 +84,9 @@ class LocalEngine final : public Engine {
   size_t UnsyncedCommits();
   // For tests and metrics: entries (puts and deletes) in the active memtable of user data.
   uint64_t ActiveMemtableEntries();
+  // For metrics, process-wide: committers that found their state set when their 50 ms sleep
+  // timed out, i.e. whose wake-up went missing (or came over 50 ms late).
+  static uint64_t LostWakeups();
   Result<int64_t> EstimateSize(std::string_view begin, std::string_view end) override;
   // Commits only when a deferred value may be unpublished or its publication not yet visible.
   Status PublishDeferred() override;
