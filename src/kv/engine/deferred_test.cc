@@ -305,6 +305,31 @@ TEST_F(DeferredTest, ValuesPastTheRecordsBoundGoToTheDeferredFamily) {
   for (const char* key : {"a", "b", "c"}) EXPECT_EQ(Number(pad + key), 1) << key;
 }
 
+// A carried value that grows past the bound (an add of a wider operand) moves to the family.
+TEST_F(DeferredTest, ACarriedValueThatOutgrowsTheRecordMovesToTheFamily) {
+  Open();
+  Commit({Deferred("u", 1)});
+  Mutation wide{MutationType::kAdd, "u", std::string(300, '\0')};
+  wide.param[0] = 2;
+  wide.deferred = true;
+  Commit({wide});
+  std::filesystem::path image = CrashImage();
+  {
+    RawStore raw(image);
+    ASSERT_TRUE(raw.status.ok()) << raw.status.ToString();
+    std::string in_family;
+    ASSERT_TRUE(raw.db->Get(rocksdb::ReadOptions(), raw.handles[2], "u", &in_family).ok());
+    EXPECT_EQ(in_family.size(), 300u);
+    std::string record;
+    ASSERT_TRUE(raw.db->Get(rocksdb::ReadOptions(), raw.handles[1], kVersionKey, &record).ok());
+    EXPECT_EQ(record.size(), 8u) << "the record carries nothing";
+  }
+  Open(image);
+  std::string u = testing::ValueOf(*engine_, "u");
+  ASSERT_EQ(u.size(), 300u);
+  EXPECT_EQ(static_cast<uint8_t>(u[0]), 3);
+}
+
 TEST_F(DeferredTest, ACorruptVersionRecordFailsTheOpen) {
   Open();
   Commit({Deferred("u", 1)});

@@ -158,12 +158,20 @@ void LocalEngine::WriteTrackedValues(Version version, bool publish,
       // Only deferred adds since the group's last other write of the key: the version record
       // or the deferred family gets the value, the user data keeps its older one until
       // published. A key stays where it went until published or replaced.
-      if (!t.carried && !t.in_deferred) {
+      if (!t.in_deferred) {
+        // Carried while the record's values, this one's new value included, stay within the
+        // bound (a value can grow: an add of a wider operand). A key of carried_ without a
+        // value is being cleared by this group and leaves it below.
         size_t bytes = it->first.size() + t.value->size();
-        for (TrackedMap::iterator c : carried_) bytes += c->first.size() + c->second.value->size();
-        if (bytes <= kMaxCarriedBytes) {
+        for (TrackedMap::iterator c : carried_) {
+          if (c != it && c->second.value) bytes += c->first.size() + c->second.value->size();
+        }
+        if (bytes <= kMaxCarriedBytes && !t.carried) {
           t.carried = true;
           carried_.push_back(it);
+        } else if (bytes > kMaxCarriedBytes && t.carried) {
+          t.carried = false;  // to the deferred family, in this batch, from this record
+          std::erase(carried_, it);
         }
       }
       if (!t.carried) {
