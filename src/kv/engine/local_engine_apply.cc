@@ -53,8 +53,7 @@ void LocalEngine::PutVersionRecord(Version version, rocksdb::WriteBatch& batch) 
   for (TrackedMap::iterator it : carried_) size += CarriedSize(it->first, *it->second.value);
   version_record_.resize(size);
   char* out = version_record_.data();
-  auto v = static_cast<uint64_t>(version);
-  for (int i = 7; i >= 0; --i, v >>= 8) out[i] = static_cast<char>(v & 0xFF);
+  PutBigEndian64(out, static_cast<uint64_t>(version));
   out += 8;
   for (TrackedMap::iterator it : carried_) out = PutCarried(out, it->first, *it->second.value);
   batch.Put(store_->meta(), kVersionKey, version_record_);
@@ -112,13 +111,13 @@ void LocalEngine::ApplyMutations(const CommitRequest& request, Version version,
         break;
       case MutationType::kSetVersionstampedKey: {
         std::string key = m.key;
-        key.replace(m.stamp_offset, 10, Versionstamp(version, 0));
+        key.replace(m.stamp_offset, kStampSize, Versionstamp(version, 0));
         put(key, m.param);
         break;
       }
       case MutationType::kSetVersionstampedValue: {
         std::string value = m.param;
-        value.replace(m.stamp_offset, 10, Versionstamp(version, 0));
+        value.replace(m.stamp_offset, kStampSize, Versionstamp(version, 0));
         put(m.key, value);
         break;
       }

@@ -18,9 +18,6 @@ namespace tenantdb::kv {
 
 namespace {
 
-// The deferred family holds the newest value of keys whose latest writes were deferred adds
-// (and, for keys published since, a copy of the value in the user data): written into the user
-// data, and removed, in one batch, before the store is used.
 // Reads every unpublished deferred value (the deferred family's and those the version record
 // carries) into the user data, in one synced batch that also empties both. Returns the stored
 // version (0 for a new store).

@@ -37,9 +37,12 @@ inline constexpr char kDeferredFamily[] = "deferred";
 inline constexpr char kVersionKey[] = "version";
 
 // The stored version's encoding: 8 bytes, big-endian.
+inline void PutBigEndian64(char* out, uint64_t v) {
+  for (int i = 7; i >= 0; --i, v >>= 8) out[i] = static_cast<char>(v & 0xFF);
+}
 inline std::string BigEndian64(uint64_t v) {
   std::string out(8, '\0');
-  for (int i = 7; i >= 0; --i, v >>= 8) out[i] = static_cast<char>(v & 0xFF);
+  PutBigEndian64(out.data(), v);
   return out;
 }
 inline uint64_t FromBigEndian64(std::string_view s) {
