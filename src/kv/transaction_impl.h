@@ -95,7 +95,7 @@ class TransactionImpl {
   WriteMap writes_;
   std::vector<Mutation> mutations_;
   std::vector<KeyRange> read_conflicts_;
-  std::vector<ReadSince> read_conflicts_since_;
+  CommitRequest::ReadsSince read_conflicts_since_;
   std::vector<KeyRange> write_conflicts_;
   std::vector<WatchRequest> watches_;
   int64_t size_ = 0;

@@ -75,8 +75,10 @@ Status TenantRuntime::TakeOps(int64_t n, int64_t now) {
   std::lock_guard<std::mutex> l(mu_);
   if (quota_.ops_per_second <= 0) return Status::OK();
   auto rate = static_cast<double>(quota_.ops_per_second);
-  tokens_ = std::min(rate, tokens_ + rate * static_cast<double>(now - refilled_at_) / 1e6);
-  refilled_at_ = now;
+  if (now > refilled_at_) {  // not back in time: a transaction's time may be older (Now)
+    tokens_ = std::min(rate, tokens_ + rate * static_cast<double>(now - refilled_at_) / 1e6);
+    refilled_at_ = now;
+  }
   if (tokens_ < static_cast<double>(n)) {
     return Error(ErrorCode::kQuotaExceeded,
                  fmt::format("tenant '{}': operations-per-second quota of {} exceeded", name,

@@ -129,6 +129,33 @@ TEST_P(TenantQuotaTest, OpsPerSecondBudgetAndRefill) {
   }
 }
 
+// A transaction reads the clock once and reuses it; the ops budget must still refill by the
+// time that passes while it runs, and an older transaction's time must not drain the budget.
+TEST_P(TenantQuotaTest, OpsBudgetRefillsDuringALongTransaction) {
+  TDB_ASSERT_OK_AND_ASSIGN(Tenant t, Make("t", WithQuota({.ops_per_second = 10})));
+  {
+    // One operation per 100 ms is exactly the rate: never refused, however many.
+    TenantTransaction tr = t.CreateTransaction();
+    for (int i = 0; i < 40; ++i) {
+      TDB_ASSERT_OK(tr.Set(fmt::format("k{}", i), "v")) << i;
+      clock().Advance(100'000);
+    }
+    TDB_ASSERT_OK(tr.Commit());
+  }
+  clock().Advance(1'000'000);
+  TenantTransaction old = t.CreateTransaction();
+  TDB_ASSERT_OK(old.Get("k0").status());  // reads the clock now
+  clock().Advance(1'000'000);
+  {
+    TenantTransaction tr = t.CreateTransaction();
+    for (int i = 0; i < 5; ++i) TDB_ASSERT_OK(tr.Get("k1").status()) << i;
+  }
+  // `old` still holds the earlier time: its operations take the 5 left, no more, no fewer.
+  int ok = 0;
+  for (int i = 0; i < 10; ++i) ok += old.Get("k2").ok() ? 1 : 0;
+  EXPECT_EQ(ok, 5);
+}
+
 TEST_P(TenantQuotaTest, QuotaChangesApplyToTheNextTransaction) {
   TDB_ASSERT_OK_AND_ASSIGN(Tenant t, Make("t", WithQuota({.ops_per_second = 5})));
   TDB_ASSERT_OK_AND_ASSIGN(TenantInfo info, dir().Get("t"));

@@ -90,9 +90,14 @@ std::string TenantTransactionImpl::Rel(std::string_view abs) const {
   return std::string(abs.substr(rt_->prefix.size()));
 }
 
+int64_t TenantTransactionImpl::Now() {
+  if (now_ < 0) now_ = NowMicros(db_);
+  return now_;
+}
+
 Status TenantTransactionImpl::CountOp() {
   if (!poisoned_.ok()) return poisoned_;
-  int64_t now = NowMicros(db_);
+  int64_t now = Now();
   if (rt_->QuotaStale(now)) {
     // A snapshot read: refreshing the quota must not make this transaction conflict.
     auto entry = tr_.Get(rt_->entry_key, Snapshot::kYes);
@@ -102,6 +107,12 @@ Status TenantTransactionImpl::CountOp() {
     }
   }
   Status s = rt_->TakeOps(1, now);
+  if (!s.ok()) {
+    // The budget refills with time: a long transaction's operation is refused only if it is
+    // over the budget at the time it runs, not at the time the clock was last read.
+    now_ = NowMicros(db_);
+    if (now_ > now) s = rt_->TakeOps(1, now_);
+  }
   if (!s.ok()) poisoned_ = s;
   return s;
 }
@@ -115,7 +126,7 @@ Status TenantTransactionImpl::CheckWritable() {
   int64_t since = rt_->ActiveSince();
   if (since >= 0) {
     std::optional<Version> rv = tr_.ReadVersionIfSet();
-    if (NowMicros(db_) - since <= kEntryFreshMicros && (!rv || *rv >= since)) {
+    if (Now() - since <= kEntryFreshMicros && (!rv || *rv >= since)) {
       tr_.AddReadConflictSince(rt_->entry_range, since);
       used_cached_entry_ = true;
       write_checked_ = true;
@@ -134,7 +145,7 @@ Status TenantTransactionImpl::CheckWritable() {
   TenantInfo info;
   writable_ = DecodeEntry(**entry, info);
   if (!writable_.ok()) return writable_;
-  rt_->SetQuota(info.quota, NowMicros(db_));
+  rt_->SetQuota(info.quota, Now());
   if (info.state == TenantState::kLocked) {
     writable_ = Error(ErrorCode::kTenantLocked,
                       fmt::format("tenant '{}' is locked: writes are refused", rt_->name));
@@ -290,7 +301,7 @@ Status TenantTransactionImpl::AddConflictRange(std::string_view begin, std::stri
 
 Status TenantTransactionImpl::Commit() {
   if (!poisoned_.ok()) return poisoned_;
-  int64_t now = NowMicros(db_);
+  int64_t now = Now();
   if (!wrote_) {
     TDB_RETURN_IF_ERROR(tr_.Commit());
     if (rt_->AddPending(usage_, now)) FlushPending(db_, *rt_).IgnoreError();
@@ -329,6 +340,7 @@ void TenantTransactionImpl::Reset() {
   wrote_ = false;
   poisoned_ = Status::OK();
   usage_ = {};
+  now_ = -1;
 }
 
 }  // namespace tenantdb::tenant

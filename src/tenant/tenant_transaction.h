@@ -62,6 +62,10 @@ class TenantTransactionImpl {
   KeySelector AbsSelector(const KeySelector& s) const { return {Abs(s.key), s.or_equal, s.offset}; }
   std::string Rel(std::string_view abs) const;
   void CountRead(const RangeResult& r);
+  // The time (microseconds, NowMicros) for this transaction's quota, freshness and usage day:
+  // read once and reused (read again when an operation would exceed the ops quota: CountOp),
+  // so a transaction reads the clock once rather than at every step.
+  int64_t Now();
 
   Database& db_;
   TenantRuntime* rt_;
@@ -72,6 +76,7 @@ class TenantTransactionImpl {
   bool wrote_ = false;
   Status poisoned_;  // quota_exceeded: the commit must fail too
   UsageDelta usage_;
+  int64_t now_ = -1;  // as last read (Now), or -1
 };
 
 }  // namespace tenantdb::tenant

@@ -14,6 +14,8 @@
 #include <string_view>
 #include <vector>
 
+#include <absl/container/inlined_vector.h>
+
 #include "tenantdb/mutation.h"
 #include "tenantdb/options.h"
 #include "tenantdb/status.h"
@@ -67,8 +69,10 @@ struct ReadSince {
 struct CommitRequest {
   Version read_version = 0;
   std::vector<KeyRange> read_conflicts;
-  // Checked from their own versions; one older than the MVCC window always conflicts.
-  std::vector<ReadSince> read_conflicts_since;
+  // Checked from their own versions; one older than the MVCC window always conflicts. Inline:
+  // a tenant's write transaction has one (its entry), and a heap vector per commit costs.
+  using ReadsSince = absl::InlinedVector<ReadSince, 1>;
+  ReadsSince read_conflicts_since;
   // The explicit ones only: every mutation implies its own, which the engine records
   // (Resolver::RecordImplied) without the transaction spelling it out.
   std::vector<KeyRange> write_conflicts;

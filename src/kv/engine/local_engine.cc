@@ -136,7 +136,8 @@ struct LocalEngine::Writer {
   }
 
   CommitRequest* request;
-  const bool fsync_wait;  // its commit waits for an fsync (durability sync, on disk)
+  size_t tracked_first = 0;  // its atomic operations' entries in group_tracked_ (WriteGroup)
+  const bool fsync_wait;     // its commit waits for an fsync (durability sync, on disk)
   Writer* wake_next[2] = {nullptr, nullptr};
   std::atomic<bool> leading{false};  // leading the write stage (not waiting: see SyncRound)
   Result<CommitResult> result = Error(ErrorCode::kInternalError, "commit not processed");
@@ -300,7 +301,15 @@ std::unique_ptr<LocalEngine::WrittenGroup> LocalEngine::WriteGroup(
   }
   // Every key an atomic operation of the group touches gets its base value tracked before
   // any of the group is applied; from then on each write of the group keeps it current.
+  group_tracked_.clear();
+  // The batch's size, about (each record: a tag, a family and two lengths), so that it is
+  // allocated once rather than grown by doubling: the header, the version record and its
+  // carried values, the mutations.
+  size_t batch_bytes = 32 + version_record_.size();
   for (Writer* w : group) {
+    for (const Mutation& m : w->request->mutations)
+      batch_bytes += m.key.size() + m.param.size() + 8;
+    w->tracked_first = group_tracked_.size();
     Status tracked = TrackAtomicKeys(*w->request);
     if (!tracked.ok()) {
       Status none = tracked.WithContext("not committed (nothing of the commit group was written)");
@@ -318,7 +327,7 @@ std::unique_ptr<LocalEngine::WrittenGroup> LocalEngine::WriteGroup(
     last_prune_version_ = first;
     commits_since_prune_ = 0;
   }
-  rocksdb::WriteBatch batch;
+  rocksdb::WriteBatch batch(batch_bytes);
   auto written = std::make_unique<WrittenGroup>();
   Version version = last_version_;
   bool publish = false;
@@ -341,7 +350,7 @@ std::unique_ptr<LocalEngine::WrittenGroup> LocalEngine::WriteGroup(
       w->result = Error(ErrorCode::kNotCommitted, "a key read was written by a newer commit");
       continue;
     }
-    ApplyMutations(r, v, batch);
+    ApplyMutations(r, v, w->tracked_first, batch);
     publish = publish || r.publish_deferred;
     // The explicit ranges last: one covering many written keys (a bulk load's) then replaces
     // their boundaries instead of leaving two per key for a later clear_range to erase.

@@ -114,9 +114,12 @@ class LocalEngine final : public Engine {
   // One fsync for `groups` (or their failure); returns how many commits they hold.
   size_t SyncRound(Writer* self, std::vector<std::unique_ptr<WrittenGroup>>& groups, Status failed);
   // What a group writes (local_engine_apply.cc), all write leader only. Tracks the value of
-  // every key `request`'s atomic operations touch (read from the store when not tracked).
+  // every key `request`'s atomic operations touch (read from the store when not tracked),
+  // appending each one's entry to group_tracked_ in the order of the request's mutations.
   Status TrackAtomicKeys(const CommitRequest& request);
-  void ApplyMutations(const CommitRequest& request, Version version, rocksdb::WriteBatch& batch);
+  // Applies `request`, whose atomic operations' entries start at group_tracked_[tracked_first].
+  void ApplyMutations(const CommitRequest& request, Version version, size_t tracked_first,
+                      rocksdb::WriteBatch& batch);
   // After the group's mutations: its atomic results, its deferred values, and publication
   // (the keys published are added to `published`).
   void WriteTrackedValues(Version version, bool publish, std::vector<std::string>& published,
@@ -171,6 +174,9 @@ class LocalEngine final : public Engine {
   // written once, after the group's other writes, however many commits of the group added to
   // it (a hot counter, a tenant's usage key).
   std::vector<TrackedMap::iterator> group_atomics_;
+  // The entry of each atomic operation of the group being applied (TrackAtomicKeys), so that
+  // ApplyMutations does not look each key up again.
+  std::vector<TrackedMap::iterator> group_tracked_;
   // Keys whose newest value is in the deferred family only (Tracked::unpublished; a key made
   // unpublished again after another write may be listed twice), and the version of the group
   // that made the first of them so.

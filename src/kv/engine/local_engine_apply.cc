@@ -38,12 +38,16 @@ std::string Versionstamp(Version version, uint16_t order) {
 Status LocalEngine::TrackAtomicKeys(const CommitRequest& request) {
   // Read from the store only when not tracked already.
   for (const Mutation& m : request.mutations) {
-    if (!IsAtomicOp(m.type) || tracked_.find(m.key) != tracked_.end()) continue;
-    std::string v;
-    rocksdb::Status s = store_->db->Get(rocksdb::ReadOptions(), store_->data(), m.key, &v);
-    if (!s.ok() && !s.IsNotFound()) return FromRocks(s, "reading a key for an atomic operation");
-    tracked_.emplace(m.key,
-                     Tracked{s.ok() ? std::optional<std::string>(std::move(v)) : std::nullopt});
+    if (!IsAtomicOp(m.type)) continue;
+    auto it = tracked_.lower_bound(m.key);
+    if (it == tracked_.end() || it->first != m.key) {
+      std::string v;
+      rocksdb::Status s = store_->db->Get(rocksdb::ReadOptions(), store_->data(), m.key, &v);
+      if (!s.ok() && !s.IsNotFound()) return FromRocks(s, "reading a key for an atomic operation");
+      it = tracked_.emplace_hint(
+          it, m.key, Tracked{s.ok() ? std::optional<std::string>(std::move(v)) : std::nullopt});
+    }
+    group_tracked_.push_back(it);
   }
   return Status::OK();
 }
@@ -73,7 +77,8 @@ void LocalEngine::DropDeferredCopy(TrackedMap::iterator it, rocksdb::WriteBatch&
 }
 
 void LocalEngine::ApplyMutations(const CommitRequest& request, Version version,
-                                 rocksdb::WriteBatch& batch) {
+                                 size_t tracked_first, rocksdb::WriteBatch& batch) {
+  size_t next_tracked = tracked_first;
   // A write other than an atomic operation: the tracked value follows it, and a copy in the
   // deferred family goes (the user data is now the newest).
   auto untrack = [&](TrackedMap::iterator it, std::optional<std::string> value) {
@@ -123,7 +128,7 @@ void LocalEngine::ApplyMutations(const CommitRequest& request, Version version,
       }
       default: {
         // Tracked by WriteGroup before the group was applied.
-        auto it = tracked_.find(m.key);
+        auto it = group_tracked_[next_tracked++];
         Tracked& t = it->second;
         ApplyAtomicOpInPlace(m.type, t.value, m.param);
         // The user data gets the group's final value if any atomic operation since the

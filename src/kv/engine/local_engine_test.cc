@@ -40,6 +40,9 @@ using testing::SetMutation;
 using testing::WaitUntil;
 
 std::string Get(Engine& engine, const std::string& key) { return testing::ValueOf(engine, key); }
+Mutation Add(const std::string& key, uint64_t n) {
+  return Mutation{MutationType::kAdd, key, tenantdb::testing::LE64(n)};
+}
 
 // A store in a temporary directory, opened through a FaultInjectionFs.
 class LocalEngineTest : public ::testing::Test {
@@ -149,17 +152,38 @@ TEST_F(LocalEngineTest, ConflictsWithinOneGroupAreDecidedAsIfOneByOne) {
   EXPECT_EQ(Get(*engine_, "x"), winner);
 }
 
+// Each commit's atomic operations apply to its own keys, also when a commit before it in the
+// group was refused (the engine looks up each key once for the group, in order).
+TEST_F(LocalEngineTest, ARefusedCommitsAtomicOperationsAreNotAppliedToTheNextOnes) {
+  Open(Options());
+  Version rv = ReadVersion();
+  std::vector<CommitRequest> requests(4);
+  for (auto& r : requests) r.read_version = rv;
+  requests[0].mutations.push_back(SetMutation("x", "v"));
+  // Read "x" at rv, which the first commit of the group writes: refused.
+  requests[1].read_conflicts.push_back(Point("x"));
+  requests[1].mutations.push_back(Add("a", 1));
+  requests[1].mutations.push_back(Add("b", 10));
+  requests[2].mutations.push_back(Add("b", 100));
+  requests[3].mutations.push_back(Add("c", 1000));
+  requests[3].mutations.push_back(Add("b", 1000));
+  auto results = CommitAsOneGroup(std::move(requests));
+  TDB_EXPECT_ERROR(results[1], ErrorCode::kNotCommitted);
+  for (int i : {0, 2, 3})
+    EXPECT_TRUE(results[i].ok()) << i << ": " << results[i].status().ToString();
+  EXPECT_EQ(Get(*engine_, "a"), "<missing>");
+  EXPECT_EQ(tenantdb::testing::FromLE(Get(*engine_, "b")), 1100u);
+  EXPECT_EQ(tenantdb::testing::FromLE(Get(*engine_, "c")), 1000u);
+}
+
 TEST_F(LocalEngineTest, AGroupWritesEachAtomicKeyOnceWithItsFinalValue) {
   Open(Options());
   Version rv = ReadVersion();
-  auto add = [](const std::string& key, uint64_t n) {
-    return Mutation{MutationType::kAdd, key, tenantdb::testing::LE64(n)};
-  };
   // Sixteen commits add to one hot key: the group's batch holds one entry for it.
   std::vector<CommitRequest> requests(16);
   for (auto& r : requests) {
     r.read_version = rv;
-    r.mutations.push_back(add("hot", 1));
+    r.mutations.push_back(Add("hot", 1));
     r.write_conflicts.push_back(Point("hot"));
   }
   uint64_t entries = engine_->ActiveMemtableEntries();
@@ -179,12 +203,12 @@ TEST_F(LocalEngineTest, AGroupWritesEachAtomicKeyOnceWithItsFinalValue) {
     return r;
   };
   requests.clear();
-  requests.push_back(commit({add("k", 1), add("r/1", 3)}));
-  requests.push_back(commit({SetMutation("k", tenantdb::testing::LE64(100)), add("k", 2)}));
+  requests.push_back(commit({Add("k", 1), Add("r/1", 3)}));
+  requests.push_back(commit({SetMutation("k", tenantdb::testing::LE64(100)), Add("k", 2)}));
   requests.push_back(commit({Mutation{MutationType::kClear, "k", ""}}));
-  requests.push_back(commit({add("k", 5), Mutation{MutationType::kClearRange, "r/", "r0"}}));
-  requests.push_back(commit({add("r/2", 7), add("hot", 4)}));
-  requests.push_back(commit({SetMutation("hot", tenantdb::testing::LE64(50)), add("r/1", 1)}));
+  requests.push_back(commit({Add("k", 5), Mutation{MutationType::kClearRange, "r/", "r0"}}));
+  requests.push_back(commit({Add("r/2", 7), Add("hot", 4)}));
+  requests.push_back(commit({SetMutation("hot", tenantdb::testing::LE64(50)), Add("r/1", 1)}));
   std::vector<CommitRequest> copies = requests;
   auto results = CommitAsOneGroup(std::move(requests));
   std::vector<std::pair<Version, size_t>> order;
@@ -266,23 +290,20 @@ TEST_F(LocalEngineTest, AtomicOperationsSeeEveryEarlierWriteOfTheirKey) {
     auto result = engine_->Commit(std::move(r));
     ASSERT_TRUE(result.ok()) << result.status().ToString();
   };
-  auto add = [](const std::string& key, uint64_t n) {
-    return Mutation{MutationType::kAdd, key, LE64(n)};
-  };
-  commit({add("c", 1)});
-  commit({add("c", 1)});
+  commit({Add("c", 1)});
+  commit({Add("c", 1)});
   EXPECT_EQ(FromLE(Get(*engine_, "c")), 2u);
   commit({SetMutation("c", LE64(100))});
-  commit({add("c", 1)});
+  commit({Add("c", 1)});
   EXPECT_EQ(FromLE(Get(*engine_, "c")), 101u) << "a set between two adds";
   commit({Mutation{MutationType::kClear, "c", ""}});
-  commit({add("c", 5)});
+  commit({Add("c", 5)});
   EXPECT_EQ(FromLE(Get(*engine_, "c")), 5u) << "a clear between two adds";
   commit({Mutation{MutationType::kClearRange, "a", "d"}});
-  commit({add("c", 7)});
+  commit({Add("c", 7)});
   EXPECT_EQ(FromLE(Get(*engine_, "c")), 7u) << "a clear_range between two adds";
-  commit({SetMutation("c", LE64(1000)), add("c", 1), Mutation{MutationType::kClearRange, "c", "c0"},
-          add("c", 3)});
+  commit({SetMutation("c", LE64(1000)), Add("c", 1), Mutation{MutationType::kClearRange, "c", "c0"},
+          Add("c", 3)});
   EXPECT_EQ(FromLE(Get(*engine_, "c")), 3u) << "all in one commit";
   // A versionstamped key that lands on a tracked key. The manual clock stands still, so
   // each commit's version is the previous one + 1 and the stamped key is known in advance.
@@ -291,7 +312,7 @@ TEST_F(LocalEngineTest, AtomicOperationsSeeEveryEarlierWriteOfTheirKey) {
   for (int i = 0; i < 8; ++i) {
     stamp_key[3 + i] = static_cast<char>(static_cast<uint64_t>(next + 2) >> (8 * (7 - i)));
   }
-  commit({add(stamp_key, 1)});
+  commit({Add(stamp_key, 1)});
   CommitRequest stamped;
   stamped.read_version = ReadVersion();
   Mutation m{MutationType::kSetVersionstampedKey, "vs/0123456789", LE64(40)};
@@ -300,13 +321,13 @@ TEST_F(LocalEngineTest, AtomicOperationsSeeEveryEarlierWriteOfTheirKey) {
   auto stamped_result = engine_->Commit(std::move(stamped));
   ASSERT_TRUE(stamped_result.ok());
   ASSERT_EQ(stamped_result->version, next + 2);
-  commit({add(stamp_key, 2)});
+  commit({Add(stamp_key, 2)});
   EXPECT_EQ(FromLE(Get(*engine_, stamp_key)), 42u) << "a versionstamped key landing on the key";
   // After the leader forgot everything (more keys than it tracks), values come from the store.
   std::vector<Mutation> many;
-  for (int i = 0; i < 5000; ++i) many.push_back(add(fmt::format("many/{:05}", i), 1));
+  for (int i = 0; i < 5000; ++i) many.push_back(Add(fmt::format("many/{:05}", i), 1));
   commit(many);
-  commit({add("c", 1)});
+  commit({Add("c", 1)});
   EXPECT_EQ(FromLE(Get(*engine_, "c")), 4u);
 }
 
