@@ -122,9 +122,9 @@ void TransactionImpl::AddReadConflict(std::string begin, std::string end, Snapsh
   read_conflicts_.push_back({std::move(begin), std::move(end)});
 }
 
-void TransactionImpl::AddReadConflictSince(std::shared_ptr<const KeyRange> range, Version since) {
+void TransactionImpl::AddReadConflictSince(const KeyRange* range, Version since) {
   size_ += static_cast<int64_t>(range->begin.size() + range->end.size());
-  read_conflicts_since_.push_back({since, std::move(range)});
+  read_conflicts_since_.push_back({since, range});
 }
 
 Result<std::optional<std::string>> TransactionImpl::Get(std::string_view key, Snapshot snapshot) {

@@ -54,8 +54,9 @@ class TransactionImpl {
 
   Status AddReadConflictRange(std::string_view begin, std::string_view end);
   // For layers that cache what they read (the tenant layer's directory entry): the commit
-  // fails with not_committed if [begin, end) was written after `since`. Unchecked keys.
-  void AddReadConflictSince(std::shared_ptr<const KeyRange> range, Version since);
+  // fails with not_committed if [begin, end) was written after `since`. Unchecked keys;
+  // `range` must outlive the transaction (it is not copied).
+  void AddReadConflictSince(const KeyRange* range, Version since);
   // The read version if the transaction has one yet.
   std::optional<Version> ReadVersionIfSet() const {
     if (view_ == nullptr) return std::nullopt;

@@ -49,8 +49,7 @@ TenantRuntime::TenantRuntime(int64_t tenant_id, std::string tenant_name)
       end(prefix + "\xff"),
       clear_end(PrefixEnd(prefix)),
       entry_key(EntryKey(tenant_id)),
-      entry_range(std::make_shared<const kv::KeyRange>(
-          kv::KeyRange{entry_key, entry_key + std::string(1, '\0')})) {}
+      entry_range{entry_key, entry_key + std::string(1, '\0')} {}
 
 int64_t TenantRuntime::ActiveSince() const {
   int64_t v = active_since_.load(std::memory_order_acquire);

@@ -30,8 +30,9 @@ struct TenantRuntime {
   const std::string end;        // prefix + "\xff": the end of the tenant's legal keys
   const std::string clear_end;  // the end of everything under prefix
   const std::string entry_key;  // the directory entry
-  // [entry_key, entry_key + "\0"), shared by the commits that check the entry from a version.
-  const std::shared_ptr<const kv::KeyRange> entry_range;
+  // [entry_key, entry_key + "\0"), named by the commits that check the entry from a version
+  // (a runtime outlives its tenant's transactions).
+  const kv::KeyRange entry_range;
 
   // The version at which this process last read the entry and found the tenant active, or
   // -1. A write transaction that starts within a second of it checks the entry by a read

@@ -127,7 +127,7 @@ Status TenantTransactionImpl::CheckWritable() {
   if (since >= 0) {
     std::optional<Version> rv = tr_.ReadVersionIfSet();
     if (Now() - since <= kEntryFreshMicros && (!rv || *rv >= since)) {
-      tr_.AddReadConflictSince(rt_->entry_range, since);
+      tr_.AddReadConflictSince(&rt_->entry_range, since);
       used_cached_entry_ = true;
       write_checked_ = true;
       writable_ = Status::OK();

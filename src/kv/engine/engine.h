@@ -14,7 +14,12 @@
 #include <string_view>
 #include <vector>
 
+// GCC 12 at -O3 warns that moving an InlinedVector of trivially copyable elements copies its
+// unused inline storage uninitialized (it does, harmlessly: absl copies the whole union).
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wmaybe-uninitialized"
 #include <absl/container/inlined_vector.h>
+#pragma GCC diagnostic pop
 
 #include "tenantdb/mutation.h"
 #include "tenantdb/options.h"
@@ -60,10 +65,12 @@ struct WatchRequest {
 
 // A range read at `since`, an earlier version than the transaction's read version (e.g. a
 // cached directory entry): the commit fails if the range was written after `since`.
-// The range is shared: the same one (a tenant's entry) goes with many commits.
+// The range is not copied: the same one (a tenant's entry) goes with many commits, and its
+// owner keeps it for longer than any commit naming it (plain data, so moving a request with
+// one costs no reference counting).
 struct ReadSince {
   Version since = 0;
-  std::shared_ptr<const KeyRange> range;
+  const KeyRange* range = nullptr;
 };
 
 struct CommitRequest {

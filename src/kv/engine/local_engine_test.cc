@@ -344,10 +344,11 @@ TEST_F(LocalEngineTest, ReadConflictsSinceAnEarlierVersion) {
     EXPECT_TRUE(result.ok()) << result.status().ToString();
     return result.ok() ? result->version : 0;
   };
+  const KeyRange entry = Point("entry");
   auto commit_since = [&](Version since) {
     CommitRequest r;
     r.read_version = ReadVersion();
-    r.read_conflicts_since.push_back({since, std::make_shared<const KeyRange>(Point("entry"))});
+    r.read_conflicts_since.push_back({since, &entry});
     r.mutations.push_back(SetMutation("data", "x"));
     return engine_->Commit(std::move(r)).status();
   };

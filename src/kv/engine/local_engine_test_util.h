@@ -59,10 +59,10 @@ struct GroupOutcome {
 
 // Forces `requests` into one commit group: holds the log append of a first commit (the
 // blocker, writing key "blocker") so it keeps the write stage while the requests queue behind
-// it, calls `while_held` (e.g. to inject a fault for the group's append), then lets the
-// appends through while holding the log's fsyncs until the group is written (the write stage
-// does not wait for the fsync), and then releases them.
-// REQUIRES: the store's durability is sync.
+// it, one at a time in the order given (the order the group resolves them in), calls `while_held`
+// (e.g. to inject a fault for the group's append), then lets the appends through while holding the
+// log's fsyncs until the group is written (the write stage does not wait for the fsync), and then
+// releases them. REQUIRES: the store's durability is sync.
 inline GroupOutcome CommitAsOneGroup(LocalEngine& engine, FaultInjectionFs& fs,
                                      std::vector<CommitRequest> requests,
                                      const std::function<void()>& while_held = {}) {
@@ -80,9 +80,10 @@ inline GroupOutcome CommitAsOneGroup(LocalEngine& engine, FaultInjectionFs& fs,
   std::vector<std::thread> threads;
   for (size_t i = 0; i < requests.size(); ++i) {
     threads.emplace_back([&, i] { out.results[i] = engine.Commit(std::move(requests[i])); });
+    // Queued in the order given, so the group resolves them in that order.
+    EXPECT_TRUE(WaitUntil([&] { return engine.QueuedCommits() == i + 2; }))
+        << "queued: " << engine.QueuedCommits() << ", want " << i + 2;
   }
-  EXPECT_TRUE(WaitUntil([&] { return engine.QueuedCommits() == requests.size() + 1; }))
-      << "queued: " << engine.QueuedCommits();
   if (while_held) while_held();
   fs.HoldWalAppends(false);
   EXPECT_TRUE(WaitUntil([&] { return engine.QueuedCommits() == 0; }))
