@@ -135,7 +135,10 @@ Result<std::optional<std::string>> TransactionImpl::Get(std::string_view key, Sn
   if (entry == nullptr && writes_.IsCleared(key)) return std::optional<std::string>();
   TDB_ASSIGN_OR_RETURN(const ReadView* view, View());
   TDB_ASSIGN_OR_RETURN(std::optional<std::string> stored, view->Get(key));
-  AddReadConflict(std::string(key), KeyAfter(key), snapshot);
+  if (snapshot == Snapshot::kNo) {
+    size_ += static_cast<int64_t>(2 * key.size() + 1);  // as the range [key, key + "\0")
+    read_points_.emplace_back(key);
+  }
   if (entry != nullptr) return entry->Resolve(stored);
   return stored;
 }
@@ -389,6 +392,7 @@ Status TransactionImpl::Commit() {
     CommitRequest request;
     request.read_version = view_ != nullptr ? view_->version() : engine_->NowVersion();
     request.read_conflicts = std::move(read_conflicts_);
+    request.read_points = std::move(read_points_);
     request.read_conflicts_since = std::move(read_conflicts_since_);
     request.write_conflicts = std::move(write_conflicts_);
     request.mutations = std::move(mutations_);
@@ -439,6 +443,7 @@ void TransactionImpl::Reset() {
   writes_.Reset();
   mutations_.clear();
   read_conflicts_.clear();
+  read_points_.clear();
   read_conflicts_since_.clear();
   write_conflicts_.clear();
   size_ = 0;

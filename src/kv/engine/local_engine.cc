@@ -334,7 +334,8 @@ std::unique_ptr<LocalEngine::WrittenGroup> LocalEngine::WriteGroup(
   for (Writer* w : group) {
     const CommitRequest& r = *w->request;
     Version v = std::max(version + 1, static_cast<Version>(clock_->NowMicros()));
-    bool empty = r.mutations.empty() && r.read_conflicts.empty() && r.write_conflicts.empty();
+    bool empty = r.mutations.empty() && r.read_conflicts.empty() && r.read_points.empty() &&
+                 r.write_conflicts.empty();
     if (!empty && v - r.read_version > kMaxReadVersionLag) {
       w->result = Error(ErrorCode::kTransactionTooOld,
                         fmt::format("read version {} is {} versions behind commit version {}",
@@ -346,7 +347,8 @@ std::unique_ptr<LocalEngine::WrittenGroup> LocalEngine::WriteGroup(
       early_conflict = early_conflict || v - e.since > kMaxReadVersionLag ||
                        resolver_.ConflictsWith(e.since, *e.range);
     }
-    if (early_conflict || resolver_.Conflicts(r.read_version, r.read_conflicts)) {
+    if (early_conflict || resolver_.ConflictsAt(r.read_version, r.read_points) ||
+        resolver_.Conflicts(r.read_version, r.read_conflicts)) {
       w->result = Error(ErrorCode::kNotCommitted, "a key read was written by a newer commit");
       continue;
     }

@@ -40,6 +40,17 @@ bool Resolver::ConflictsWith(Version read_version, const KeyRange& r) const {
   return false;
 }
 
+bool Resolver::ConflictsAt(Version read_version, const std::vector<std::string>& keys) const {
+  for (const std::string& key : keys) {
+    int first = key.empty() ? 0 : static_cast<uint8_t>(key[0]);  // FirstBytes of the point
+    if (newest_by_first_byte_[first] <= read_version) continue;
+    // No key lies strictly between `key` and key + "\0": the step in force at `key` is the
+    // only one the point meets.
+    if (std::prev(boundaries_.upper_bound(key))->second > read_version) return true;
+  }
+  return false;
+}
+
 void Resolver::Record(Version version, const std::vector<KeyRange>& writes) {
   for (const KeyRange& w : writes) RecordRange(version, w.begin, w.end);
 }

@@ -77,6 +77,15 @@ void CheckAgainstBruteForce(const std::vector<std::string>& keys, int hot_share)
     }
     ASSERT_EQ(r.Conflicts(rv, {{rb, re}}), expected)
         << "version " << v << " read [" << Printable(rb) << ", " << Printable(re) << ") at " << rv;
+    // A point read of `rb`: the range [rb, rb + "\0").
+    std::string point_end = rb + std::string(1, '\0');
+    bool point_expected = false;
+    for (const auto& [mv, mr] : model) {
+      if (mv > rv && mr.begin < point_end && rb < mr.end && mr.begin < mr.end)
+        point_expected = true;
+    }
+    ASSERT_EQ(r.ConflictsAt(rv, {rb}), point_expected)
+        << "version " << v << " point read " << Printable(rb) << " at " << rv;
   }
 }
 
@@ -100,6 +109,14 @@ TEST(ResolverTest, EmptyKeyAndOneByteEndsAreEdgesOfTheirFirstByte) {
   r.Record(7, {{"c", "d\x00"s}});  // and the key "d"
   EXPECT_TRUE(r.ConflictsWith(6, {"d", "d\x00"s}));
   EXPECT_FALSE(r.ConflictsWith(6, {"d\x00"s, "d\x01"}));
+  // The same as point reads.
+  EXPECT_TRUE(r.ConflictsAt(4, {""}));
+  EXPECT_FALSE(r.ConflictsAt(4, {"\x00"s}));
+  EXPECT_TRUE(r.ConflictsAt(5, {"b", "a\xff"}));
+  EXPECT_FALSE(r.ConflictsAt(5, {"b"}));
+  EXPECT_TRUE(r.ConflictsAt(6, {"d"}));
+  EXPECT_FALSE(r.ConflictsAt(6, {"d\x00"s, "e"}));
+  EXPECT_FALSE(r.ConflictsAt(7, {"", "a", "d"}));
 }
 
 TEST(ResolverTest, QuietFirstBytesMatchBruteForceModel) {
