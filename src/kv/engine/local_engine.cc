@@ -53,6 +53,13 @@ void CpuRelax() {
 // went missing then costs this long instead of a stalled pipeline (counted: LostWakeups).
 constexpr long kMaxSleepNanos = 50'000'000;
 std::atomic<uint64_t> g_lost_wakeups{0};
+std::atomic<int> g_drop_wakeups{0};  // DropWakeupsForTesting
+
+// False when a test asked for this wake-up to go missing.
+bool MakeWakeup() {
+  return g_drop_wakeups.load(std::memory_order_relaxed) <= 0 ||
+         g_drop_wakeups.fetch_sub(1, std::memory_order_relaxed) <= 0;
+}
 
 // Sleeps while *word == expected, for at most kMaxSleepNanos; true if the sleep timed out.
 bool FutexSleep(std::atomic<uint32_t>& word, uint32_t expected) {
@@ -70,6 +77,9 @@ void FutexWakeOne(std::atomic<uint32_t>& word) {
 }  // namespace
 
 uint64_t LocalEngine::LostWakeups() { return g_lost_wakeups.load(std::memory_order_relaxed); }
+void LocalEngine::DropWakeupsForTesting(int n) {
+  g_drop_wakeups.store(n, std::memory_order_relaxed);
+}
 
 // One committing thread's request. The thread sleeps on its own futex (so waking one writer
 // never contends with the others) until another thread gives it a stage to lead or its outcome.
@@ -87,7 +97,7 @@ struct LocalEngine::Writer {
     // either the writer does not sleep or this call wakes it. No system call when the writer
     // spins (most async commits).
     state.store(static_cast<uint32_t>(s), std::memory_order_seq_cst);
-    if (sleeping.load(std::memory_order_seq_cst)) FutexWakeOne(state);
+    if (sleeping.load(std::memory_order_seq_cst) && MakeWakeup()) FutexWakeOne(state);
     waking.store(false, std::memory_order_release);
   }
   // Waits until another thread sets a state, and returns it (leaving kWaiting behind); first

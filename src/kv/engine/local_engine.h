@@ -87,6 +87,9 @@ class LocalEngine final : public Engine {
   // For metrics, process-wide: committers that found their state set when their 50 ms sleep
   // timed out, i.e. whose wake-up went missing (or came over 50 ms late).
   static uint64_t LostWakeups();
+  // For tests: the next `n` wake-ups of a sleeping committer are not made (process-wide), so
+  // the 50 ms recovery is exercised.
+  static void DropWakeupsForTesting(int n);
   Result<int64_t> EstimateSize(std::string_view begin, std::string_view end) override;
   // Commits only when a deferred value may be unpublished or its publication not yet visible.
   Status PublishDeferred() override;

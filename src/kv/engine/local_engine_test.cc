@@ -176,6 +176,31 @@ TEST_F(LocalEngineTest, ARefusedCommitsAtomicOperationsAreNotAppliedToTheNextOne
   EXPECT_EQ(tenantdb::testing::FromLE(Get(*engine_, "c")), 1000u);
 }
 
+// A wake-up that goes missing (how the pipeline once stalled for ten minutes) costs a
+// sleeping committer at most 50 ms: it looks at its state itself, and is counted.
+TEST_F(LocalEngineTest, AMissingWakeUpIsRecoveredWithin50Ms) {
+  Open(Options());
+  uint64_t lost = LocalEngine::LostWakeups();
+  std::vector<CommitRequest> requests(3);
+  for (size_t i = 0; i < requests.size(); ++i) {
+    requests[i].read_version = ReadVersion();
+    requests[i].mutations.push_back(SetMutation(fmt::format("k{}", i), "v"));
+  }
+  auto start = steady_clock::now();
+  testing::GroupOutcome out = testing::CommitAsOneGroup(*engine_, *fs_, std::move(requests), [] {
+    // The queued committers are asleep by now; the next wake-up of one goes missing.
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    LocalEngine::DropWakeupsForTesting(1);
+  });
+  auto took = steady_clock::now() - start;
+  LocalEngine::DropWakeupsForTesting(0);
+  TDB_ASSERT_OK(out.leader.status());
+  for (const auto& result : out.results) TDB_ASSERT_OK(result.status());
+  EXPECT_GE(LocalEngine::LostWakeups(), lost + 1);
+  EXPECT_LT(took, std::chrono::seconds(5)) << "recovered by the 50 ms look, not stalled";
+  for (int i = 0; i < 3; ++i) EXPECT_EQ(Get(*engine_, fmt::format("k{}", i)), "v");
+}
+
 TEST_F(LocalEngineTest, AGroupWritesEachAtomicKeyOnceWithItsFinalValue) {
   Open(Options());
   Version rv = ReadVersion();
