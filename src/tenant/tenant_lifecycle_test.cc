@@ -105,6 +105,22 @@ TEST_P(TenantLifecycleTest, AnEntryChangedBehindTheCacheStillStopsWriters) {
   EXPECT_EQ(v, "4");
 }
 
+// A writer whose first write comes seconds after its first read checks the entry at the time
+// of that write: the cached entry (found active 0.9 s before the read) is 5.4 s old by then,
+// too old to lean on, and the writer commits (4.5 s after its read: inside the window).
+TEST_P(TenantLifecycleTest, ALateFirstWriteChecksTheEntryAtItsOwnTime) {
+  TDB_ASSERT_OK_AND_ASSIGN(Tenant t, Make("late"));
+  TDB_ASSERT_OK(TenantPut(t, "k", "1"));  // reads the entry: active, as of now
+  clock().Advance(900'000);
+  TenantTransaction writer = t.CreateTransaction();
+  TDB_ASSERT_OK(writer.Get("k").status());
+  clock().Advance(4'500'000);
+  TDB_ASSERT_OK(writer.Set("k", "2"));
+  TDB_ASSERT_OK(writer.Commit());
+  TDB_ASSERT_OK_AND_ASSIGN(std::optional<std::string> v, TenantGet(t, "k"));
+  EXPECT_EQ(v, "2");
+}
+
 // A read-only transaction is not disturbed by a lock: reads keep working at its version.
 TEST_P(TenantLifecycleTest, ReadersAreNotAffectedByALock) {
   TDB_ASSERT_OK_AND_ASSIGN(Tenant t, Make("t"));

@@ -301,12 +301,25 @@ TEST_P(TenantQuotaTest, UsageCountsReadsAndWritesPerDay) {
   ExpectUsage(first[0], 5, 5, 18, 21);
   TDB_ASSERT_OK_AND_ASSIGN(std::vector<TenantUsage> later, dir().Usage("t", day0 + 2, day0 + 9));
   EXPECT_TRUE(later.empty());
+  {
+    // A write begun 1 ms before midnight and committed 1 ms after counts on the day it commits.
+    clock().Advance((Today() + 1) * 86'400'000'000 - clock().NowMicros() - 1000);
+    TenantTransaction tr = t.CreateTransaction();
+    TDB_ASSERT_OK(tr.Set("late", "v"));
+    clock().Advance(2000);
+    TDB_ASSERT_OK(tr.Commit());
+    TDB_ASSERT_OK_AND_ASSIGN(std::vector<TenantUsage> next, dir().Usage("t", day0 + 1, day0 + 2));
+    ASSERT_EQ(next.size(), 2u);
+    ExpectUsage(next[0], 0, 1, 0, 2);
+    EXPECT_EQ(next[1].day, day0 + 2);
+    ExpectUsage(next[1], 0, 1, 0, 5);
+  }
   // A failed transaction counts nothing.
   EXPECT_FALSE(t.Run([](TenantTransaction& tr) {
                   TDB_RETURN_IF_ERROR(tr.Set("k", "v"));
                   return Error(ErrorCode::kInvalidArgument, "the application gave up");
                 }).ok());
-  ExpectUsage(UsageToday("t"), 0, 1, 0, 2);
+  ExpectUsage(UsageToday("t"), 0, 1, 0, 5);  // as the late write left it
 }
 
 // Two writers of one tenant that overlap in time both commit: the usage counter is an atomic

@@ -123,10 +123,13 @@ Status TenantTransactionImpl::CheckWritable() {
   // second, and this transaction reads at or after it. Instead of reading the entry again,
   // the commit checks that nobody wrote it after `since`: a concurrent delete, lock or quota
   // change then fails this commit (not_committed, and the retry reads the entry).
+  // The time now, not the transaction's first: its first write may come seconds after its
+  // first read, and the commit must still be within the window of `since`.
+  now_ = NowMicros(db_);
   int64_t since = rt_->ActiveSince();
   if (since >= 0) {
     std::optional<Version> rv = tr_.ReadVersionIfSet();
-    if (Now() - since <= kEntryFreshMicros && (!rv || *rv >= since)) {
+    if (now_ - since <= kEntryFreshMicros && (!rv || *rv >= since)) {
       tr_.AddReadConflictSince(&rt_->entry_range, since);
       used_cached_entry_ = true;
       write_checked_ = true;
@@ -145,7 +148,7 @@ Status TenantTransactionImpl::CheckWritable() {
   TenantInfo info;
   writable_ = DecodeEntry(**entry, info);
   if (!writable_.ok()) return writable_;
-  rt_->SetQuota(info.quota, Now());
+  rt_->SetQuota(info.quota, now_);
   if (info.state == TenantState::kLocked) {
     writable_ = Error(ErrorCode::kTenantLocked,
                       fmt::format("tenant '{}' is locked: writes are refused", rt_->name));
@@ -301,7 +304,8 @@ Status TenantTransactionImpl::AddConflictRange(std::string_view begin, std::stri
 
 Status TenantTransactionImpl::Commit() {
   if (!poisoned_.ok()) return poisoned_;
-  int64_t now = Now();
+  // A write commit reads the clock again: its storage check and usage day are at commit time.
+  int64_t now = wrote_ ? (now_ = NowMicros(db_)) : Now();
   if (!wrote_) {
     TDB_RETURN_IF_ERROR(tr_.Commit());
     if (rt_->AddPending(usage_, now)) FlushPending(db_, *rt_).IgnoreError();

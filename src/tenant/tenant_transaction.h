@@ -62,9 +62,9 @@ class TenantTransactionImpl {
   KeySelector AbsSelector(const KeySelector& s) const { return {Abs(s.key), s.or_equal, s.offset}; }
   std::string Rel(std::string_view abs) const;
   void CountRead(const RangeResult& r);
-  // The time (microseconds, NowMicros) for this transaction's quota, freshness and usage day:
-  // read once and reused (read again when an operation would exceed the ops quota: CountOp),
-  // so a transaction reads the clock once rather than at every step.
+  // The time (microseconds, NowMicros) for this transaction's operations: read once and reused
+  // by CountOp (read again when an operation would exceed the ops quota), so a transaction
+  // does not read the clock at every step. The entry check and a write commit read it afresh.
   int64_t Now();
 
   Database& db_;
