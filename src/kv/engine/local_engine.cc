@@ -18,6 +18,7 @@
 
 #include "kv/engine/local_engine_store.h"
 #include "kv/engine/local_read_view.h"
+#include "kv/engine/log_padding.h"
 #include "kv/engine/log_sync_fs.h"
 #include "kv/engine/rocks_status.h"
 
@@ -313,9 +314,9 @@ std::unique_ptr<LocalEngine::WrittenGroup> LocalEngine::WriteGroup(
   // any of the group is applied; from then on each write of the group keeps it current.
   group_tracked_.clear();
   // The batch's size, about (each record: a tag, a family and two lengths), so that it is
-  // allocated once rather than grown by doubling: the header, the version record and its
-  // carried values, the mutations.
-  size_t batch_bytes = 32 + version_record_.size();
+  // allocated once rather than grown by doubling: the header, the log padding, the version
+  // record and its carried values, the mutations.
+  size_t batch_bytes = 32 + 130 + version_record_.size();
   for (Writer* w : group) {
     for (const Mutation& m : w->request->mutations)
       batch_bytes += m.key.size() + m.param.size() + 8;
@@ -376,6 +377,7 @@ std::unique_ptr<LocalEngine::WrittenGroup> LocalEngine::WriteGroup(
   WriteTrackedValues(version, publish, written->published, batch);
   last_version_ = version;
   PutVersionRecord(version, batch);
+  PadLogRecord(batch);  // last: it pads the record's final length
   rocksdb::Status ws = store_->db->Write(write_options_, &batch);
   if (!ws.ok()) {
     // The write-ahead log may or may not hold the batch (a failed write can leave part of it
