@@ -96,7 +96,7 @@ class TransactionImpl {
   WriteMap writes_;
   std::vector<Mutation> mutations_;
   std::vector<KeyRange> read_conflicts_;
-  std::vector<std::string> read_points_;  // CommitRequest::read_points
+  CommitRequest::ReadPoints read_points_;  // CommitRequest::read_points
   CommitRequest::ReadsSince read_conflicts_since_;
   std::vector<KeyRange> write_conflicts_;
   std::vector<WatchRequest> watches_;

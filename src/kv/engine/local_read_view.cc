@@ -63,12 +63,14 @@ std::shared_ptr<const LocalReadView> LocalReadView::Take(std::shared_ptr<LocalEn
 Result<std::optional<std::string>> LocalReadView::Get(std::string_view key) const {
   rocksdb::ReadOptions ro;
   ro.snapshot = snapshot_.get();
-  rocksdb::PinnableSlice value;
+  // Straight into the string returned: a value in the memtable is copied once, not into a
+  // PinnableSlice's buffer first.
+  std::optional<std::string> value(std::in_place);
   rocksdb::Status s =
-      store_->db->Get(ro, store_->data(), rocksdb::Slice(key.data(), key.size()), &value);
+      store_->db->Get(ro, store_->data(), rocksdb::Slice(key.data(), key.size()), &*value);
   if (s.IsNotFound()) return std::optional<std::string>();
   if (!s.ok()) return FromRocks(s, "reading a key");
-  return std::optional<std::string>(value.ToString());
+  return value;
 }
 
 std::unique_ptr<EngineIterator> LocalReadView::NewIterator(std::string_view lower,

@@ -40,7 +40,7 @@ bool Resolver::ConflictsWith(Version read_version, const KeyRange& r) const {
   return false;
 }
 
-bool Resolver::ConflictsAt(Version read_version, const std::vector<std::string>& keys) const {
+bool Resolver::ConflictsAt(Version read_version, const CommitRequest::ReadPoints& keys) const {
   for (const std::string& key : keys) {
     int first = key.empty() ? 0 : static_cast<uint8_t>(key[0]);  // FirstBytes of the point
     if (newest_by_first_byte_[first] <= read_version) continue;

@@ -34,7 +34,7 @@ class Resolver {
   bool ConflictsWith(Version read_version, const KeyRange& read) const;
   // True if a key in `keys` (each the range [key, key + "\0")) was recorded at a version
   // > read_version: one search each, no range built.
-  bool ConflictsAt(Version read_version, const std::vector<std::string>& keys) const;
+  bool ConflictsAt(Version read_version, const CommitRequest::ReadPoints& keys) const;
 
   // Records `writes` at `version`. REQUIRES: version >= every version recorded before.
   void Record(Version version, const std::vector<KeyRange>& writes);
