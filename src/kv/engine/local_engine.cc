@@ -4,18 +4,17 @@
 #include "kv/engine/local_engine.h"
 
 #include <fmt/format.h>
-#include <linux/futex.h>
 #include <rocksdb/write_batch.h>
-#include <sys/syscall.h>
 #include <unistd.h>
 
 #include <algorithm>
-#include <cerrno>
-#include <ctime>
+#include <climits>
+#include <cstdint>
 #include <functional>
 #include <thread>
 #include <vector>
 
+#include "kv/engine/futex.h"
 #include "kv/engine/local_engine_store.h"
 #include "kv/engine/local_read_view.h"
 #include "kv/engine/log_padding.h"
@@ -54,25 +53,13 @@ void CpuRelax() {
 // went missing then costs this long instead of a stalled pipeline (counted: LostWakeups).
 constexpr long kMaxSleepNanos = 50'000'000;
 std::atomic<uint64_t> g_lost_wakeups{0};
-std::atomic<int> g_drop_wakeups{0};  // DropWakeupsForTesting
+std::atomic<int> g_drop_wakeups{0};            // DropWakeupsForTesting
+std::atomic<bool> g_no_broadcast_acks{false};  // DisableBroadcastAcksForTesting
 
 // False when a test asked for this wake-up to go missing.
 bool MakeWakeup() {
   return g_drop_wakeups.load(std::memory_order_relaxed) <= 0 ||
          g_drop_wakeups.fetch_sub(1, std::memory_order_relaxed) <= 0;
-}
-
-// Sleeps while *word == expected, for at most kMaxSleepNanos; true if the sleep timed out.
-bool FutexSleep(std::atomic<uint32_t>& word, uint32_t expected) {
-  timespec limit{0, kMaxSleepNanos};
-  long r = syscall(SYS_futex, reinterpret_cast<uint32_t*>(&word), FUTEX_WAIT_PRIVATE, expected,
-                   &limit, nullptr, 0);
-  return r != 0 && errno == ETIMEDOUT;
-}
-
-void FutexWakeOne(std::atomic<uint32_t>& word) {
-  syscall(SYS_futex, reinterpret_cast<uint32_t*>(&word), FUTEX_WAKE_PRIVATE, 1, nullptr, nullptr,
-          0);
 }
 
 }  // namespace
@@ -81,11 +68,15 @@ uint64_t LocalEngine::LostWakeups() { return g_lost_wakeups.load(std::memory_ord
 void LocalEngine::DropWakeupsForTesting(int n) {
   g_drop_wakeups.store(n, std::memory_order_relaxed);
 }
+void LocalEngine::DisableBroadcastAcksForTesting(bool disable) {
+  g_no_broadcast_acks.store(disable, std::memory_order_relaxed);
+}
 
 // One committing thread's request. The thread sleeps on its own futex (so waking one writer
 // never contends with the others) until another thread gives it a stage to lead or its outcome.
 struct LocalEngine::Writer {
-  Writer(CommitRequest* r, bool waits_for_fsync) : request(r), fsync_wait(waits_for_fsync) {}
+  Writer(CommitRequest* r, LocalEngine* e, bool waits_for_fsync)
+      : request(r), engine(e), fsync_wait(waits_for_fsync) {}
 
   // Sets the state and wakes the writer's thread. Once the state is kDone the writer's thread
   // may return and destroy it, so the caller must not touch it after this call.
@@ -124,9 +115,24 @@ struct LocalEngine::Writer {
         std::this_thread::yield();
       }
     }
+    const bool broadcast = fsync_wait && engine->broadcast_acks_;
     while ((s = state.load(std::memory_order_acquire)) == kWaiting) {
+      // Waiting for an fsync, the writer also sleeps on the acknowledgement word of the sync
+      // round that will take its group (see SyncRound): its own if a round took it already,
+      // else the next round to start (one that ends without it wakes it to look again). The
+      // round count is read before the writer's own round: SyncGroups sets that first.
+      std::atomic<uint32_t>* ack = nullptr;
+      uint32_t ack_seen = 0;
+      if (broadcast) {
+        uint64_t round = engine->sync_rounds_.load(std::memory_order_seq_cst) + 1;
+        if (uint64_t taken = ack_round.load(std::memory_order_seq_cst); taken != 0) round = taken;
+        ack = &engine->ack_words_[round % 2].value;
+        ack_seen = ack->load(std::memory_order_seq_cst);
+      }
       sleeping.store(true, std::memory_order_seq_cst);
-      if (state.load(std::memory_order_seq_cst) == kWaiting && FutexSleep(state, kWaiting) &&
+      if (state.load(std::memory_order_seq_cst) == kWaiting &&
+          (ack != nullptr ? FutexSleepOnEither(state, kWaiting, *ack, ack_seen, kMaxSleepNanos)
+                          : FutexSleep(state, kWaiting, kMaxSleepNanos)) &&
           state.load(std::memory_order_acquire) != kWaiting) {
         // Set before the timeout, and no wake-up came (or it came over 50 ms late).
         g_lost_wakeups.fetch_add(1, std::memory_order_relaxed);
@@ -147,6 +153,7 @@ struct LocalEngine::Writer {
   }
 
   CommitRequest* request;
+  LocalEngine* const engine;
   size_t tracked_first = 0;  // its atomic operations' entries in group_tracked_ (WriteGroup)
   const bool fsync_wait;     // its commit waits for an fsync (durability sync, on disk)
   Writer* wake_next[2] = {nullptr, nullptr};
@@ -155,6 +162,7 @@ struct LocalEngine::Writer {
   std::atomic<uint32_t> state{static_cast<uint32_t>(Role::kWait)};
   std::atomic<bool> sleeping{false};  // in (or about to enter) its futex sleep: Set wakes it
   std::atomic<bool> waking{false};
+  std::atomic<uint64_t> ack_round{0};  // the sync round that took its group (0: none yet)
 };
 
 // Commits written to the log (unsynced) as one batch, waiting for the fsync that makes them
@@ -176,6 +184,8 @@ LocalEngine::LocalEngine(const LocalEngineOptions& options, std::shared_ptr<Stor
       committed_(last_version) {
   view_slots_ = std::make_unique<ViewSlot[]>(kViewSlots);
   sync_wal_ = options.durability == Durability::kSync && !options.in_memory;
+  broadcast_acks_ =
+      sync_wal_ && !g_no_broadcast_acks.load(std::memory_order_relaxed) && HaveFutexWaitv();
   write_options_.sync = false;  // the sync stage syncs the log once for every written group
   PublishView(LocalReadView::Take(store_, last_version));
 }
@@ -204,7 +214,7 @@ size_t LocalEngine::UnsyncedCommits() {
 }
 
 Result<CommitResult> LocalEngine::Commit(CommitRequest request) {
-  Writer w(&request, sync_wal_);
+  Writer w(&request, this, sync_wal_);
   bool lead;
   bool spin;
   {
@@ -418,11 +428,17 @@ void LocalEngine::SyncGroups(Writer* self) {
   std::unique_lock<std::mutex> l(queue_mu_);
   for (int round = 1;; ++round) {
     std::vector<std::unique_ptr<WrittenGroup>> groups;
-    for (auto& g : written_) groups.push_back(std::move(g));
+    // Each writer learns its round before the round count moves on (see Writer::Await).
+    const uint64_t sync_round = sync_rounds_.load(std::memory_order_relaxed) + 1;
+    for (auto& g : written_) {
+      for (Writer* w : g->writers) w->ack_round.store(sync_round, std::memory_order_seq_cst);
+      groups.push_back(std::move(g));
+    }
+    sync_rounds_.store(sync_round, std::memory_order_seq_cst);
     written_.clear();
     Status failed = failed_;
     l.unlock();
-    size_t commits = SyncRound(self, groups, failed);
+    size_t commits = SyncRound(self, groups, failed, sync_round);
     l.lock();
     unsynced_ -= commits;
     if (written_.empty()) break;  // the next write leader to write a group finds a sync leader
@@ -442,7 +458,7 @@ void LocalEngine::SyncGroups(Writer* self) {
 }
 
 size_t LocalEngine::SyncRound(Writer* self, std::vector<std::unique_ptr<WrittenGroup>>& groups,
-                              Status failed) {
+                              Status failed, uint64_t sync_round) {
   // Every group taken was written before this sync starts, so one fsync covers them all. After
   // a failed sync nothing behind it may be acknowledged (the kernel may have dropped pages of
   // the log that a later sync would not bring back); after a failed write the log may hold
@@ -476,6 +492,28 @@ size_t LocalEngine::SyncRound(Writer* self, std::vector<std::unique_ptr<WrittenG
     for (const auto& g : groups) {
       for (Writer* w : g->writers) w->result = unknown;
     }
+  }
+  if (broadcast_acks_) {
+    // Every waiter of the round sleeps on its acknowledgement word too: the outcomes are set,
+    // then one system call wakes them all. (A wake-up costs ~30-90 us on a VM: a tree of them
+    // took ~300 us to reach the last of 12 writers, which then missed the next fsync.) After
+    // its state is set a writer may return and free itself, so it is not touched again.
+    bool any = false;
+    for (const auto& g : groups) {
+      for (Writer* w : g->writers) {
+        if (w == self) continue;
+        if (w->leading.load(std::memory_order_acquire)) {
+          w->Set(Role::kDone);  // leading the write stage: awake
+        } else {
+          w->state.store(static_cast<uint32_t>(Role::kDone), std::memory_order_seq_cst);
+          any = true;
+        }
+      }
+    }
+    std::atomic<uint32_t>& ack = ack_words_[sync_round % 2].value;
+    ack.fetch_add(1, std::memory_order_seq_cst);
+    if (any && MakeWakeup()) FutexWake(ack, INT_MAX);
+    return commits;
   }
   // Acknowledged as a binary tree (each writer wakes two more on its way out), so this thread
   // makes one wake-up and goes on to the next fsync.

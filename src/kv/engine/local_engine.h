@@ -90,6 +90,9 @@ class LocalEngine final : public Engine {
   // For tests: the next `n` wake-ups of a sleeping committer are not made (process-wide), so
   // the 50 ms recovery is exercised.
   static void DropWakeupsForTesting(int n);
+  // For tests: engines opened from now on acknowledge durable commits by the tree of wake-ups
+  // used where the kernel has no futex_waitv (process-wide).
+  static void DisableBroadcastAcksForTesting(bool disable);
   Result<int64_t> EstimateSize(std::string_view begin, std::string_view end) override;
   // Commits only when a deferred value may be unpublished or its publication not yet visible.
   Status PublishDeferred() override;
@@ -115,7 +118,8 @@ class LocalEngine final : public Engine {
   // more are written (at most kMaxLeadRounds), then hands the stage on or leaves it free.
   void SyncGroups(Writer* self);
   // One fsync for `groups` (or their failure); returns how many commits they hold.
-  size_t SyncRound(Writer* self, std::vector<std::unique_ptr<WrittenGroup>>& groups, Status failed);
+  size_t SyncRound(Writer* self, std::vector<std::unique_ptr<WrittenGroup>>& groups, Status failed,
+                   uint64_t sync_round);
   // What a group writes (local_engine_apply.cc), all write leader only. Tracks the value of
   // every key `request`'s atomic operations touch (read from the store when not tracked),
   // appending each one's entry to group_tracked_ in the order of the request's mutations.
@@ -140,6 +144,17 @@ class LocalEngine final : public Engine {
   rocksdb::WriteOptions write_options_;
 
   bool sync_wal_;  // fsync the log before acknowledging (durability sync, on disk)
+  // Sync rounds acknowledge their writers with one wake-up of a word the writers also sleep
+  // on (futex_waitv), instead of a tree of wake-ups; false without futex_waitv (Linux < 5.16)
+  // or without fsyncs (the tree then).
+  bool broadcast_acks_ = false;
+  std::atomic<uint64_t> sync_rounds_{0};  // sync rounds started; only the sync leader writes it
+  // The acknowledgement words, by round parity: round r's writers sleep on ack_words_[r % 2],
+  // which its end bumps; the next round's do not wake with them.
+  struct alignas(64) AckWord {
+    std::atomic<uint32_t> value{0};
+  };
+  AckWord ack_words_[2];
   // Committers spinning before they sleep (Commit, kSpinWait), and how many may at once.
   std::atomic<int> spinners_{0};
   const int max_spinners_ = std::max(1, static_cast<int>(std::thread::hardware_concurrency()) - 1);
