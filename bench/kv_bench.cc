@@ -21,9 +21,6 @@ namespace {
 
 using Clock = std::chrono::steady_clock;
 
-// Turns each system takes in a cell (see RunBench).
-constexpr int kSlices = 4;
-
 // splitmix64: a fast, well-mixed per-thread generator.
 uint64_t NextRandom(uint64_t& state) {
   uint64_t z = (state += 0x9E3779B97F4A7C15ull);
@@ -132,6 +129,8 @@ Status ValidateOptions(const BenchOptions& o) {
     return bad(fmt::format("hot keys: {} is not in 1..100", o.hot_keys));
   }
   if (o.max_ops_per_cell < 1) return bad("max_ops_per_cell must be positive");
+  if (o.turns < 1 || o.turns > 1000)
+    return bad(fmt::format("turns: {} is not in 1..1000", o.turns));
   bool kv = false;
   for (Workload w : o.workloads) kv = kv || IsKvWorkload(w);
   if (kv && o.systems.empty()) return bad("no system to run the key-value workloads against");
@@ -313,17 +312,17 @@ Status RunBench(const BenchOptions& options, const BenchSink& sink) {
         continue;
       }
       for (int threads : options.threads) {
-        // The systems take turns, kSlices times each, in order then in reverse order
+        // The systems take turns, options.turns times each, in order then in reverse order
         // (A B C, C B A, ...), so a change in the machine's background load during the cell
         // falls on all alike.
         std::vector<Slice> totals(n);
-        for (int i = 0; i < kSlices; ++i) {
+        for (int i = 0; i < options.turns; ++i) {
           for (size_t k = 0; k < n; ++k) {
             const size_t which = i % 2 == 0 ? k : n - 1 - k;
             TDB_ASSIGN_OR_RETURN(
-                Slice slice,
-                RunSlice(*targets[which], w, threads, options.seconds / kSlices,
-                         options.max_ops_per_cell / kSlices, options, static_cast<uint64_t>(i)));
+                Slice slice, RunSlice(*targets[which], w, threads, options.seconds / options.turns,
+                                      options.max_ops_per_cell / options.turns, options,
+                                      static_cast<uint64_t>(i)));
             totals[which].Add(std::move(slice));
           }
         }

@@ -6,8 +6,9 @@
 //
 // Per durability, every system's store is created in a fresh temporary directory under
 // BenchOptions::dir, preloaded with key_count keys and removed afterwards. In a cell the
-// systems take turns, 4 times each in A B C, C B A, A B C, C B A order for seconds/4 each, so
-// that a change in the machine's background load falls on all alike; a turn starts all its
+// systems take turns, BenchOptions::turns times each in A B C, C B A, A B C, ... order for
+// seconds/turns each, so that a change in the machine's background load falls on all alike;
+// a turn starts all its
 // client threads together and runs each until the turn's time has passed or it has done its
 // share of max_ops_per_cell operations. Every operation's latency is kept.
 #pragma once
@@ -35,6 +36,10 @@ struct BenchOptions {
   std::vector<Durability> durabilities = {Durability::kSync, Durability::kAsync};
   // Length of each cell (each system). Default: 1.
   double seconds = 1.0;
+  // Turns each system takes in a cell, alternating with the others. Default: 10 (a VM's
+  // background load changes within a second; with 4 turns of 0.25 s one system's ratio to
+  // another moved by 0.1-0.3 from run to run).
+  int turns = 10;
   // Where the temporary stores go. Default: empty, meaning the system temp directory.
   std::string dir;
   // Keys loaded before the first cell; values of value_size bytes. Defaults: 100,000, 100.

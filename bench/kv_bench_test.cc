@@ -90,6 +90,9 @@ TEST(Options, RejectsBadValues) {
   o = BenchOptions();
   o.tenant_delete_keys = 5;
   EXPECT_EQ(ValidateOptions(o).code(), ErrorCode::kInvalidArgument);
+  o = BenchOptions();
+  o.turns = 0;
+  EXPECT_EQ(ValidateOptions(o).code(), ErrorCode::kInvalidArgument);
   // The default runs every key-value workload and tenant_create, not tenant_delete.
   o = BenchOptions();
   EXPECT_EQ(o.workloads.size(), AllWorkloads().size() + 1);

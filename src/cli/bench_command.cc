@@ -46,6 +46,12 @@ void AddBenchCommand(CLI::App& app, BenchCommand& command) {
       ->check(CLI::Range(0.001, 3600.0))
       ->capture_default_str()
       ->type_name("S");
+  b->add_option("--turns", command.turns,
+                "Turns each system takes per cell, alternating with the others (seconds/turns "
+                "each)")
+      ->check(CLI::Range(1, 1000))
+      ->capture_default_str()
+      ->type_name("N");
   b->add_option("--dir", command.dir,
                 "Directory for the temporary stores (default: the system temp directory); "
                 "a fresh subdirectory is made there and removed afterwards")
@@ -64,8 +70,9 @@ void AddBenchCommand(CLI::App& app, BenchCommand& command) {
       ->capture_default_str()
       ->type_name("N");
   b->footer(
-      "Each key-value cell (workload x threads x durability) runs the systems in turns, 4\n"
-      "each: tenantdb (raw), tenantdb-tenant (the same keys in one tenant, through a Tenant\n"
+      "Each key-value cell (workload x threads x durability) runs the systems in turns\n"
+      "(--turns each): tenantdb (raw), tenantdb-tenant (the same keys in one tenant, through a "
+      "Tenant\n"
       "handle) and RocksDB (with kv::LocalRocksOptions()); ratio = tenantdb / RocksDB ops/s,\n"
       "ten/raw = tenantdb-tenant / tenantdb ops/s.\n"
       "tenant_create creates --tenants tenants per thread count; tenant_delete (not run by\n"
@@ -109,6 +116,7 @@ Outcome RunBenchCommand(const BenchCommand& command, const GlobalOptions& global
     options.durabilities.push_back(d == "async" ? Durability::kAsync : Durability::kSync);
   }
   options.seconds = command.seconds;
+  options.turns = command.turns;
   options.dir = command.dir;
   options.key_count = command.keys;
   options.tenant_creates = command.tenants;

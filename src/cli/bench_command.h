@@ -25,6 +25,7 @@ struct BenchCommand {
   std::vector<int> threads = {1, 2, 32};
   std::vector<std::string> durabilities = {"sync", "async"};
   double seconds = 1.0;
+  int turns = 10;
   std::string dir;  // empty: the system temp directory
   int64_t keys = 100'000;
   int64_t tenants = 10'000;         // tenant_create
