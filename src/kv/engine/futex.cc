@@ -39,8 +39,9 @@ bool FutexSleepOnEither(std::atomic<uint32_t>& word, uint32_t expected,
 }
 
 bool HaveFutexWaitv() {
-  // No waiters: EINVAL where the call exists, ENOSYS where it does not.
-  return syscall(SYS_futex_waitv, nullptr, 0, 0, nullptr, CLOCK_MONOTONIC) < 0 && errno != ENOSYS;
+  // No waiters: EINVAL where the call exists, ENOSYS where it does not (or EPERM where a
+  // seccomp filter forbids it: then not used either).
+  return syscall(SYS_futex_waitv, nullptr, 0, 0, nullptr, CLOCK_MONOTONIC) < 0 && errno == EINVAL;
 }
 
 void FutexWake(std::atomic<uint32_t>& word, int count) {

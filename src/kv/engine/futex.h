@@ -12,7 +12,7 @@ bool FutexSleep(std::atomic<uint32_t>& word, uint32_t expected, long max_nanos);
 // futex_waitv call: a wake-up of either word ends it); true if the sleep timed out.
 bool FutexSleepOnEither(std::atomic<uint32_t>& word, uint32_t expected,
                         std::atomic<uint32_t>& other, uint32_t other_expected, long max_nanos);
-// True when the kernel has futex_waitv (Linux 5.16 and later).
+// True when the kernel has futex_waitv (Linux 5.16 and later) and it may be called.
 bool HaveFutexWaitv();
 // Wakes up to `count` threads sleeping on `word`.
 void FutexWake(std::atomic<uint32_t>& word, int count);

@@ -123,11 +123,16 @@ struct LocalEngine::Writer {
       // round count is read before the writer's own round: SyncGroups sets that first.
       std::atomic<uint32_t>* ack = nullptr;
       uint32_t ack_seen = 0;
-      if (broadcast) {
-        uint64_t round = engine->sync_rounds_.load(std::memory_order_seq_cst) + 1;
-        if (uint64_t taken = ack_round.load(std::memory_order_seq_cst); taken != 0) round = taken;
+      while (broadcast) {
+        uint64_t started = engine->sync_rounds_.load(std::memory_order_seq_cst);
+        uint64_t taken = ack_round.load(std::memory_order_seq_cst);
+        uint64_t round = taken != 0 ? taken : started + 1;
         ack = &engine->ack_words_[round % 2].value;
         ack_seen = ack->load(std::memory_order_seq_cst);
+        // A guess holds only if that round had not started by the time the word was read (so
+        // its bump is still to come); else look again. (Its own round bumps after setting the
+        // state, which is checked below.)
+        if (taken != 0 || engine->sync_rounds_.load(std::memory_order_seq_cst) == started) break;
       }
       sleeping.store(true, std::memory_order_seq_cst);
       if (state.load(std::memory_order_seq_cst) == kWaiting &&
@@ -498,7 +503,9 @@ size_t LocalEngine::SyncRound(Writer* self, std::vector<std::unique_ptr<WrittenG
     // then one system call wakes them all. (A wake-up costs ~30-90 us on a VM: a tree of them
     // took ~300 us to reach the last of 12 writers, which then missed the next fsync.) After
     // its state is set a writer may return and free itself, so it is not touched again.
-    bool any = false;
+    // The wake-up is made even when no writer of the round sleeps: a writer whose group was not
+    // written in time for this round may sleep on its word, guessing, and must wake to look
+    // again (its own round bumps the other word).
     for (const auto& g : groups) {
       for (Writer* w : g->writers) {
         if (w == self) continue;
@@ -506,13 +513,12 @@ size_t LocalEngine::SyncRound(Writer* self, std::vector<std::unique_ptr<WrittenG
           w->Set(Role::kDone);  // leading the write stage: awake
         } else {
           w->state.store(static_cast<uint32_t>(Role::kDone), std::memory_order_seq_cst);
-          any = true;
         }
       }
     }
     std::atomic<uint32_t>& ack = ack_words_[sync_round % 2].value;
     ack.fetch_add(1, std::memory_order_seq_cst);
-    if (any && MakeWakeup()) FutexWake(ack, INT_MAX);
+    if (MakeWakeup()) FutexWake(ack, INT_MAX);
     return commits;
   }
   // Acknowledged as a binary tree (each writer wakes two more on its way out), so this thread

@@ -93,6 +93,8 @@ class LocalEngine final : public Engine {
   // For tests: engines opened from now on acknowledge durable commits by the tree of wake-ups
   // used where the kernel has no futex_waitv (process-wide).
   static void DisableBroadcastAcksForTesting(bool disable);
+  // For tests: whether this engine acknowledges durable commits by broadcast (see SyncRound).
+  bool BroadcastAcks() const { return broadcast_acks_; }
   Result<int64_t> EstimateSize(std::string_view begin, std::string_view end) override;
   // Commits only when a deferred value may be unpublished or its publication not yet visible.
   Status PublishDeferred() override;

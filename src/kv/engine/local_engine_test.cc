@@ -24,6 +24,7 @@
 #include <vector>
 
 #include "kv/engine/fault_injection_fs.h"
+#include "kv/engine/futex.h"
 #include "kv/engine/local_engine_test_util.h"
 #include "kv/engine/log_sync_fs.h"
 #include "kv/kv_test_util.h"
@@ -200,42 +201,54 @@ TEST_F(LocalEngineTest, AMissingWakeUpIsRecoveredWithin50Ms) {
   for (int i = 0; i < 3; ++i) EXPECT_EQ(Get(*engine_, fmt::format("k{}", i)), "v");
 }
 
-// Many threads commit durably at once; every commit is acknowledged by its sync round, none
-// only at the 50 ms look (which counts it as lost).
+// Bursts of threads commit durably at once; every commit is acknowledged by its sync round,
+// none only at the 50 ms look (which counts it as lost). A burst's last commits make rounds
+// of every size, down to a sync leader's own commit alone, with nobody left to wake a writer
+// that slept on the wrong round's word.
 void CommitConcurrentlyWithoutLostWakeups(Engine& engine) {
   const uint64_t lost = LocalEngine::LostWakeups();
-  const int threads = 16;
-  const int per_thread = 30 * tenantdb::testing::TestScale();
+  const int bursts = 20 * tenantdb::testing::TestScale();
+  const int threads = 8;
+  const int per_thread = 4;
   std::atomic<int> failures{0};
-  std::vector<std::thread> workers;
-  for (int t = 0; t < threads; ++t) {
-    workers.emplace_back([&, t] {
-      for (int i = 0; i < per_thread; ++i) {
-        CommitRequest r;
-        r.read_version = testing::ReadVersion(engine);
-        r.mutations.push_back(SetMutation(fmt::format("t{}/{}", t, i), "v"));
-        if (!engine.Commit(std::move(r)).ok()) ++failures;
-      }
-    });
+  for (int b = 0; b < bursts; ++b) {
+    std::vector<std::thread> workers;
+    for (int t = 0; t < threads; ++t) {
+      workers.emplace_back([&, b, t] {
+        for (int i = 0; i < per_thread; ++i) {
+          CommitRequest r;
+          r.read_version = testing::ReadVersion(engine);
+          r.mutations.push_back(SetMutation(fmt::format("b{}/t{}/{}", b, t, i), "v"));
+          if (t % 2 == 1) r.mutations.push_back(Add(fmt::format("hot{}", i % 2), 1));
+          if (!engine.Commit(std::move(r)).ok()) ++failures;
+        }
+      });
+    }
+    for (auto& w : workers) w.join();
   }
-  for (auto& w : workers) w.join();
   EXPECT_EQ(failures.load(), 0);
-  EXPECT_EQ(LocalEngine::LostWakeups(), lost) << "a committer slept through its acknowledgement";
-  for (int t = 0; t < threads; ++t) {
-    EXPECT_EQ(Get(engine, fmt::format("t{}/{}", t, per_thread - 1)), "v");
-  }
+  // A few could be honest: a sleep that timed out just as a very slow fsync ended. A wrong
+  // word strands one or more writers per burst.
+  EXPECT_LE(LocalEngine::LostWakeups() - lost, 2u) << "committers slept through their round";
+  EXPECT_EQ(Get(engine, fmt::format("b{}/t{}/{}", bursts - 1, threads - 1, per_thread - 1)), "v");
 }
 
 TEST_F(LocalEngineTest, ManyDurableCommittersAreAllWokenByTheirSyncRound) {
   // Each sync round wakes its writers with one broadcast on its round's word (futex_waitv); a
-  // writer sleeping on the wrong word would wake only at the 50 ms look.
+  // writer sleeping on the wrong word would wake only at the 50 ms look. (A round of the sync
+  // leader's own commit alone once skipped its broadcast, and a writer that had guessed that
+  // round slept through its own: 30-500 lost wake-ups per benchmark run.)
   Open(Options());
+  EXPECT_EQ(engine_->BroadcastAcks(), HaveFutexWaitv());
   CommitConcurrentlyWithoutLostWakeups(*engine_);
   // Without futex_waitv (Linux < 5.16): the tree of wake-ups.
   engine_.reset();
   LocalEngine::DisableBroadcastAcksForTesting(true);
-  Open(Options());
+  auto e = LocalEngine::Open(Options());
   LocalEngine::DisableBroadcastAcksForTesting(false);
+  TDB_ASSERT_OK(e.status());
+  engine_ = std::move(e).value();
+  EXPECT_FALSE(engine_->BroadcastAcks());
   CommitConcurrentlyWithoutLostWakeups(*engine_);
 }
 
