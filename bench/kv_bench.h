@@ -8,9 +8,9 @@
 // BenchOptions::dir, preloaded with key_count keys and removed afterwards. In a cell the
 // systems take turns, BenchOptions::turns times each in A B C, C B A, A B C, ... order for
 // seconds/turns each, so that a change in the machine's background load falls on all alike;
-// a turn starts all its
-// client threads together and runs each until the turn's time has passed or it has done its
-// share of max_ops_per_cell operations. Every operation's latency is kept.
+// a turn starts all its client threads together and runs each until the turn's time has
+// passed or it has done its share of max_ops_per_cell operations. Every operation's latency is
+// kept.
 #pragma once
 
 #include <cstdint>

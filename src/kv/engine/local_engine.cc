@@ -331,7 +331,7 @@ std::unique_ptr<LocalEngine::WrittenGroup> LocalEngine::WriteGroup(
   // The batch's size, about (each record: a tag, a family and two lengths), so that it is
   // allocated once rather than grown by doubling: the header, the log padding, the version
   // record and its carried values, the mutations.
-  size_t batch_bytes = 32 + 130 + version_record_.size();
+  size_t batch_bytes = 32 + kMaxLogPadding + version_record_.size();
   for (Writer* w : group) {
     for (const Mutation& m : w->request->mutations)
       batch_bytes += m.key.size() + m.param.size() + 8;
@@ -498,42 +498,35 @@ size_t LocalEngine::SyncRound(Writer* self, std::vector<std::unique_ptr<WrittenG
       for (Writer* w : g->writers) w->result = unknown;
     }
   }
-  if (broadcast_acks_) {
-    // Every waiter of the round sleeps on its acknowledgement word too: the outcomes are set,
-    // then one system call wakes them all. (A wake-up costs ~30-90 us on a VM: a tree of them
-    // took ~300 us to reach the last of 12 writers, which then missed the next fsync.) After
-    // its state is set a writer may return and free itself, so it is not touched again.
-    // The wake-up is made even when no writer of the round sleeps: a writer whose group was not
-    // written in time for this round may sleep on its word, guessing, and must wake to look
-    // again (its own round bumps the other word).
-    for (const auto& g : groups) {
-      for (Writer* w : g->writers) {
-        if (w == self) continue;
-        if (w->leading.load(std::memory_order_acquire)) {
-          w->Set(Role::kDone);  // leading the write stage: awake
-        } else {
-          w->state.store(static_cast<uint32_t>(Role::kDone), std::memory_order_seq_cst);
-        }
-      }
-    }
-    std::atomic<uint32_t>& ack = ack_words_[sync_round % 2].value;
-    ack.fetch_add(1, std::memory_order_seq_cst);
-    if (MakeWakeup()) FutexWake(ack, INT_MAX);
-    return commits;
-  }
-  // Acknowledged as a binary tree (each writer wakes two more on its way out), so this thread
-  // makes one wake-up and goes on to the next fsync.
-  std::vector<Writer*> acks;
-  acks.reserve(commits);
+  // Writers leading the write stage are awake: each is told at once (it must not hold others
+  // up). The others are acknowledged either
+  // - by broadcast: every waiter of the round sleeps on its acknowledgement word too, so the
+  //   outcomes are set, then one system call wakes them all. (A wake-up costs ~30-90 us on a
+  //   VM: a tree of them took ~300 us to reach the last of 12 writers, which then missed the
+  //   next fsync.) After its state is set a writer may return and free itself, so it is not
+  //   touched again. The wake-up is made even when no writer of the round sleeps: a writer
+  //   whose group was not written in time for this round may sleep on its word, guessing, and
+  //   must wake to look again (its own round bumps the other word);
+  // - or as a binary tree (each writer wakes two more on its way out), so this thread makes
+  //   one wake-up and goes on to the next fsync.
+  std::vector<Writer*> acks;  // the tree's
   for (const auto& g : groups) {
     for (Writer* w : g->writers) {
       if (w == self) continue;
       if (w->leading.load(std::memory_order_acquire)) {
-        w->Set(Role::kDone);  // busy leading the write stage: must not hold others up
+        w->Set(Role::kDone);
+      } else if (broadcast_acks_) {
+        w->state.store(static_cast<uint32_t>(Role::kDone), std::memory_order_seq_cst);
       } else {
         acks.push_back(w);
       }
     }
+  }
+  if (broadcast_acks_) {
+    std::atomic<uint32_t>& ack = ack_words_[sync_round % 2].value;
+    ack.fetch_add(1, std::memory_order_seq_cst);
+    if (MakeWakeup()) FutexWake(ack, INT_MAX);
+    return commits;
   }
   for (size_t i = 0; i < acks.size(); ++i) {
     for (size_t j = 0; j < 2 && 2 * i + 1 + j < acks.size(); ++j) {

@@ -9,8 +9,7 @@ namespace tenantdb::kv {
 
 namespace {
 
-constexpr size_t kMinPad = 2;    // an empty LogData entry: its tag and its length
-constexpr size_t kMaxPad = 129;  // ... with a 127-byte blob, the most a one-byte length says
+constexpr size_t kMinPad = 2;  // an empty LogData entry: its tag and its length
 
 // The smallest number at least `m` with at most `bits` bits set: m's highest bits - 1 set
 // bits kept, the rest rounded up to one power of two (which may carry into the kept ones).
@@ -38,7 +37,7 @@ constexpr std::array<uint8_t, kMaxPaddedRecord> PaddingTable() {
     for (int bits = 1; bits <= 12; ++bits) {
       size_t length = std::max<size_t>(n + kMinPad, SmallestWithBits(quarter, bits) * 4);
       size_t pad = length - n;
-      if (pad <= kMaxPad && LogRecordCost(length, pad) < best) {
+      if (pad <= kMaxLogPadding && LogRecordCost(length, pad) < best) {
         best = LogRecordCost(length, pad);
         best_pad = pad;
       }
@@ -59,7 +58,7 @@ size_t LogPadding(size_t record_bytes) {
 void PadLogRecord(rocksdb::WriteBatch& batch) {
   size_t pad = LogPadding(batch.GetDataSize());
   if (pad == 0) return;
-  static constexpr char kZeros[kMaxPad - kMinPad] = {};
+  static constexpr char kZeros[kMaxLogPadding - kMinPad] = {};
   // Cannot fail: the batch has no size limit.
   batch.PutLogData(rocksdb::Slice(kZeros, pad - kMinPad)).PermitUncheckedError();
 }

@@ -18,6 +18,8 @@
 
 namespace tenantdb::kv {
 
+// The most LogPadding adds: a LogData entry's tag and one-byte length, and a 127-byte blob.
+inline constexpr size_t kMaxLogPadding = 129;
 // Records this long or longer are left alone: their payload's CRC outweighs the combination.
 inline constexpr size_t kMaxPaddedRecord = 4096;
 // The costs of the checksum model, in instructions per byte of payload CRC (~3.6): one bit
