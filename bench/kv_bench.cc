@@ -4,10 +4,12 @@
 #include <pthread.h>
 #include <stdlib.h>
 
+#include <algorithm>
 #include <atomic>
 #include <chrono>
 #include <filesystem>
 #include <latch>
+#include <optional>
 #include <thread>
 
 #include "bench/latency.h"
@@ -265,6 +267,10 @@ Status RunBench(const BenchOptions& options, const BenchSink& sink) {
   // The disk is probed right before the first durable write cell (or at the end if there is
   // none), so the two are measured under the same conditions.
   bool probed = false;
+  // For the group commit model: the most threads of tenantdb's durable blind writes, and its
+  // time per async blind write with one thread.
+  int model_threads = 0;
+  std::optional<double> commit_us;
   auto probe = [&]() -> Status {
     probed = true;
     TDB_ASSIGN_OR_RETURN(FsyncProbeResult fsync, ProbeFsync(root.path()));
@@ -328,12 +334,32 @@ Status RunBench(const BenchOptions& options, const BenchSink& sink) {
         }
         for (size_t k = 0; k < n; ++k) {
           CellResult cell = Summarize(*targets[k], w, threads, d, totals[k]);
+          if (cell.workload == Workload::kBlindWrite &&
+              cell.system == SystemName(System::kTenantdb)) {
+            if (d == Durability::kSync && threads > 1)
+              model_threads = std::max(model_threads, threads);
+            if (d == Durability::kAsync && threads == 1 && cell.ops_per_s > 0) {
+              commit_us = 1e6 / cell.ops_per_s;
+            }
+          }
           if (sink.on_cell) sink.on_cell(cell);
         }
       }
     }
   }
   if (!probed) TDB_RETURN_IF_ERROR(probe());
+  if (model_threads > 0) {
+    std::vector<double> works = {0};
+    if (commit_us) works.push_back(*commit_us);
+    for (double work : works) {
+      GroupCommitModelOptions model;
+      model.threads = model_threads;
+      model.work_us = work;
+      model.seconds = std::min(options.seconds, 1.0);
+      TDB_ASSIGN_OR_RETURN(GroupCommitModelResult r, RunGroupCommitModel(root.path(), model));
+      if (sink.on_model) sink.on_model(r);
+    }
+  }
   return Status::OK();
 }
 

@@ -20,6 +20,7 @@
 #include <vector>
 
 #include "bench/fsync_probe.h"
+#include "bench/group_commit_model.h"
 #include "bench/workload.h"
 
 namespace tenantdb::bench {
@@ -97,6 +98,7 @@ struct BenchSink {
   std::function<void(const FsyncProbeResult&)> on_fsync;
   std::function<void(const CellResult&)> on_cell;
   std::function<void(const DeleteResult&)> on_delete;
+  std::function<void(const GroupCommitModelResult&)> on_model;
 };
 
 // Runs one cell of `target` alone, in one turn of options.seconds. Errors: the first operation
@@ -105,8 +107,12 @@ Result<CellResult> RunCell(Target& target, Workload workload, int threads, Durab
                            const BenchOptions& options);
 
 // Runs the whole matrix; the fsync probe runs right before the first durable write cell (at
-// the end when there is none). Errors: invalid_argument for bad options, io_error for the
-// directory, or the first error of a store or an operation (the run stops there).
+// the end when there is none). When tenantdb's durable blind writes ran with more than one
+// thread, the group commit model (bench/group_commit_model.h) runs last, with the largest
+// thread count, for min(seconds, 1) each: with no work per commit, and with tenantdb's own
+// time per commit (one over its async 1-thread blind write rate) when that cell ran. Errors:
+// invalid_argument for bad options, io_error for the directory, or the first error of a store or an
+// operation (the run stops there).
 Status RunBench(const BenchOptions& options, const BenchSink& sink);
 
 }  // namespace tenantdb::bench

@@ -222,9 +222,18 @@ TEST(RunBench, SmokeRunPrintsOneJsonObjectPerCell) {
     ++systems[c.system];
     lines.push_back(JsonLine(c));
   };
+  std::vector<GroupCommitModelResult> models;
+  sink.on_model = [&](const GroupCommitModelResult& m) { models.push_back(m); };
   Status s = RunBench(o, sink);
   ASSERT_TRUE(s.ok()) << s.ToString();
   EXPECT_EQ(fsyncs, 1);
+  // Durable blind writes ran with 2 threads: the model runs with 2, with no work per commit
+  // and then with tenantdb's async 1-thread time per blind write.
+  ASSERT_EQ(models.size(), 2u);
+  EXPECT_EQ(models[0].threads, 2);
+  EXPECT_EQ(models[0].work_us, 0);
+  EXPECT_GT(models[1].work_us, 0);
+  for (const GroupCommitModelResult& m : models) EXPECT_GT(m.commits, 0);
   // 5 workloads x 2 thread counts x 2 durabilities x 3 systems, tenant_create per thread
   // count and durability, plus the disk.
   ASSERT_EQ(lines.size(), 5u * 2 * 2 * 3 + 2 * 2 + 1);
@@ -238,6 +247,92 @@ TEST(RunBench, SmokeRunPrintsOneJsonObjectPerCell) {
       R"re("durability":"(sync|async)","ops":[0-9]+,"seconds":[0-9.]+,"ops_per_s":[0-9.]+,)re"
       R"re("p50_us":[0-9.]+,"p99_us":[0-9.]+,"retries":[0-9]+\}$)re");
   for (const std::string& line : lines) EXPECT_TRUE(std::regex_match(line, object)) << line;
+}
+
+TEST(GroupCommitModel, EveryCommitWaitsForARoundBegunAfterIt) {
+  const std::string dir = ::testing::TempDir();
+  GroupCommitModelOptions o;
+  o.threads = 4;
+  o.seconds = 0.2;
+  Result<GroupCommitModelResult> r = RunGroupCommitModel(dir, o);
+  ASSERT_TRUE(r.ok()) << r.status().ToString();
+  EXPECT_EQ(r->threads, 4);
+  EXPECT_GT(r->commits, 0);
+  EXPECT_GT(r->rounds, 0);
+  // A thread's next commit needs a round begun after its last was acknowledged: at most one
+  // commit per thread per round (a client that did not wait would make thousands).
+  EXPECT_LE(r->commits, 4 * r->rounds);
+  EXPECT_GE(r->seconds, 0.2);
+  EXPECT_NEAR(r->ops_per_s, static_cast<double>(r->commits) / r->seconds, 1e-6);
+  EXPECT_NEAR(r->commits_per_round,
+              static_cast<double>(r->commits) / static_cast<double>(r->rounds), 1e-9);
+
+  // 5 ms of CPU per commit: at most 0.2 s / 5 ms = 40 commits per thread (plus the one under
+  // way when the time is up).
+  o.work_us = 5000;
+  r = RunGroupCommitModel(dir, o);
+  ASSERT_TRUE(r.ok()) << r.status().ToString();
+  EXPECT_GT(r->commits, 0);
+  EXPECT_LE(r->commits, 4 * 41);
+  EXPECT_LE(r->commits, 4 * r->rounds);
+  EXPECT_EQ(r->work_us, 5000);
+
+  const std::regex object(
+      R"re(^\{"workload":"group_commit_model","system":"model","threads":4,"durability":"sync",)re"
+      R"re("work_us":5000\.000,"ops":[0-9]+,"rounds":[0-9]+,"seconds":[0-9.]+,)re"
+      R"re("ops_per_s":[0-9.]+,"commits_per_round":[0-9.]+\}$)re");
+  EXPECT_TRUE(std::regex_match(ModelJsonLine(*r), object)) << ModelJsonLine(*r);
+}
+
+TEST(GroupCommitModel, BadOptionsAreNamed) {
+  const std::string dir = ::testing::TempDir();
+  struct Case {
+    GroupCommitModelOptions options;
+    std::string names;
+  };
+  std::vector<Case> cases(5);
+  cases[0].options.threads = 0;
+  cases[0].names = "threads 0";
+  cases[1].options.threads = 1025;
+  cases[1].names = "threads 1025";
+  cases[2].options.work_us = -1;
+  cases[2].names = "work_us -1";
+  cases[3].options.seconds = 0;
+  cases[3].names = "seconds 0";
+  cases[4].options.seconds = 1;
+  cases[4].names = "group-commit-model";  // a directory that does not exist
+  for (size_t i = 0; i < cases.size(); ++i) {
+    Result<GroupCommitModelResult> r =
+        RunGroupCommitModel(i == 4 ? dir + "/no/such/dir" : dir, cases[i].options);
+    ASSERT_FALSE(r.ok()) << i;
+    EXPECT_EQ(r.status().code(), i == 4 ? ErrorCode::kIoError : ErrorCode::kInvalidArgument);
+    EXPECT_NE(r.status().message().find(cases[i].names), std::string::npos)
+        << r.status().ToString();
+  }
+}
+
+TEST(Targets, TheModelIsShownBesideTheScalingTarget) {
+  std::vector<CellResult> cells = {
+      Cell(Workload::kBlindWrite, "tenantdb", 1, 5000),
+      Cell(Workload::kBlindWrite, "tenantdb", 32, 40000),
+  };
+  GroupCommitModelResult model;
+  model.work_us = 12.5;
+  model.ops_per_s = 45000;
+  std::vector<TargetCheck> checks = CheckTargets(cells, std::nullopt, {}, {model});
+  EXPECT_EQ(checks[2].met, false);  // 8x, whatever the model says
+  EXPECT_NE(checks[2].detail.find("40,000/s vs 5,000/s = 8.0x; model at 12.5 us/commit "
+                                  "45,000/s = 9.0x"),
+            std::string::npos)
+      << checks[2].detail;
+  std::ostringstream out;
+  TablePrinter table(out, {System::kTenantdb});
+  model.threads = 32;
+  model.commits_per_round = 19.3;
+  table.OnModel(model);
+  EXPECT_NE(out.str().find("32 threads, 12.5 us of CPU per commit"), std::string::npos)
+      << out.str();
+  EXPECT_NE(out.str().find("45,000 commits/s, 19.3 per round"), std::string::npos) << out.str();
 }
 
 TEST(RunBench, TenantDeleteReportsEveryPhase) {

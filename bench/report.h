@@ -10,6 +10,9 @@
 // one over the median latency), and per tenant_delete figure:
 //   {"workload":"tenant_delete","system":"tenantdb-tenant","durability":D,"phase":P,
 //    "keys":N,"samples":N,"seconds":S,"since_load_s":S,"filler_commits":N}
+// and per run of the group commit model (bench/group_commit_model.h):
+//   {"workload":"group_commit_model","system":"model","threads":N,"durability":"sync",
+//    "work_us":X,"ops":N,"rounds":N,"seconds":S,"ops_per_s":X,"commits_per_round":X}
 #pragma once
 
 #include <optional>
@@ -25,6 +28,7 @@ namespace tenantdb::bench {
 std::string JsonLine(const CellResult& cell);
 std::string FsyncJsonLine(const FsyncProbeResult& fsync);
 std::string DeleteJsonLine(const DeleteResult& r);
+std::string ModelJsonLine(const GroupCommitModelResult& m);
 
 // Prints the table as results arrive: a key-value row once every system of its cell is in
 // (with the ratios tenantdb / rocksdb and tenantdb-tenant / tenantdb when those ran), a line
@@ -35,6 +39,7 @@ class TablePrinter {
   void OnFsync(const FsyncProbeResult& fsync);
   void OnCell(const CellResult& cell);
   void OnDelete(const DeleteResult& r);
+  void OnModel(const GroupCommitModelResult& m);
 
  private:
   int IndexOf(std::string_view system) const;  // -1 when not in systems_
@@ -51,10 +56,12 @@ struct TargetCheck {
   std::optional<bool> met;  // nullopt when the run lacks the cells the target needs
 };
 
-// The targets, judged on `cells`, `fsync` and `deletes` of one run.
+// The targets, judged on `cells`, `fsync` and `deletes` of one run; `models` (the group
+// commit model's runs) are shown beside the durable scaling target, not judged.
 std::vector<TargetCheck> CheckTargets(const std::vector<CellResult>& cells,
                                       const std::optional<FsyncProbeResult>& fsync,
-                                      const std::vector<DeleteResult>& deletes = {});
+                                      const std::vector<DeleteResult>& deletes = {},
+                                      const std::vector<GroupCommitModelResult>& models = {});
 void PrintTargets(const std::vector<TargetCheck>& checks, std::ostream& out);
 
 }  // namespace tenantdb::bench
