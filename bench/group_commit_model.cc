@@ -2,6 +2,7 @@
 
 #include <fcntl.h>
 #include <fmt/format.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <atomic>
@@ -10,6 +11,7 @@
 #include <climits>
 #include <cstring>
 #include <filesystem>
+#include <system_error>
 #include <thread>
 #include <vector>
 
@@ -26,12 +28,24 @@ constexpr long kSleepBoundNanos = 10'000'000;  // a sleeper looks at `stop` this
 
 std::atomic<uint64_t> spin_result{0};
 
-// Busy for `nanos` of wall time (the clock read is a vDSO call, no system call).
+int64_t ThreadCpuNanos() {
+  timespec t;
+  clock_gettime(CLOCK_THREAD_CPUTIME_ID, &t);
+  return int64_t{t.tv_sec} * 1'000'000'000 + t.tv_nsec;
+}
+
+// Spends `nanos` of this thread's CPU time. It spins by the wall clock (a vDSO call) for what
+// is left and then reads the thread's CPU clock (a system call, ~0.5 us on the machine of
+// docs/BENCHMARKS.md): a thread preempted mid-spin spins again for the CPU time it did not
+// get, so every commit costs its CPU time however the threads are scheduled.
 void Spin(int64_t nanos) {
-  const auto end = Clock::now() + std::chrono::nanoseconds(nanos);
+  const int64_t cpu_end = ThreadCpuNanos() + nanos;
   uint64_t x = 1;
-  while (Clock::now() < end) {
-    for (int i = 0; i < 32; ++i) x = x * 6364136223846793005ULL + 1442695040888963407ULL;
+  for (int64_t left = nanos; left > 0; left = cpu_end - ThreadCpuNanos()) {
+    const auto wall_end = Clock::now() + std::chrono::nanoseconds(left);
+    while (Clock::now() < wall_end) {
+      for (int i = 0; i < 32; ++i) x = x * 6364136223846793005ULL + 1442695040888963407ULL;
+    }
   }
   spin_result.store(x, std::memory_order_relaxed);  // so the loop is not optimised away
 }
@@ -64,16 +78,21 @@ Result<GroupCommitModelResult> RunGroupCommitModel(const std::string& dir,
   std::atomic<uint64_t> submitted{0};
   std::atomic<uint32_t> started{0};  // rounds begun
   std::atomic<uint32_t> done{0};     // rounds whose fsync returned
+  // The latest round a client waits for. A client counted in round s may read `started`
+  // after round s stored it and so wait for s + 1: the syncer runs that round even when
+  // nobody submitted after s.
+  std::atomic<uint32_t> wanted{0};
+  std::atomic<bool> go{false};
   std::atomic<bool> stop{false};
   std::atomic<int> failed_errno{0};
-  std::string failed_call;
+  std::string failed_call;  // written by the syncer, read after it is joined
 
-  std::thread syncer([&] {
+  auto sync_rounds = [&] {
     const std::vector<char> record(kRecord, 'm');
     uint64_t taken = 0;
     while (!stop.load()) {
-      if (submitted.load() == taken) {
-        std::this_thread::yield();
+      if (submitted.load() == taken && wanted.load() <= started.load(std::memory_order_relaxed)) {
+        std::this_thread::yield();  // idle: a client is working (its CPU time) or none is left
         continue;
       }
       // A client reads `started` after adding itself to `submitted`: if it read the count
@@ -82,40 +101,62 @@ Result<GroupCommitModelResult> RunGroupCommitModel(const std::string& dir,
       started.store(round);
       taken = submitted.load();
       const char* call = nullptr;
-      if (::write(fd, record.data(), record.size()) != static_cast<ssize_t>(record.size())) {
-        call = "write";
+      int error = 0;
+      ssize_t n = ::write(fd, record.data(), record.size());
+      if (n != static_cast<ssize_t>(record.size())) {
+        call = n < 0 ? "write" : "write (short)";
+        error = n < 0 ? errno : EIO;
       } else if (::fdatasync(fd) != 0) {
         call = "fdatasync";
+        error = errno;
       }
       if (call != nullptr) {
         failed_call = call;
-        failed_errno.store(errno != 0 ? errno : EIO);
+        failed_errno.store(error != 0 ? error : EIO);
         stop.store(true);
         break;
       }
       done.store(round);
       kv::FutexWake(done, INT_MAX);
     }
-  });
-
+  };
   const int64_t work_nanos = static_cast<int64_t>(options.work_us * 1000);
   std::vector<int64_t> commits(static_cast<size_t>(options.threads), 0);
-  std::vector<std::thread> clients;
-  const auto t0 = Clock::now();
-  for (int i = 0; i < options.threads; ++i) {
-    clients.emplace_back([&, i] {
-      while (!stop.load(std::memory_order_relaxed)) {
-        if (work_nanos > 0) Spin(work_nanos);
-        submitted.fetch_add(1);
-        const uint32_t need = started.load() + 1;  // the first round that includes this one
-        uint32_t seen;
-        while ((seen = done.load()) < need && !stop.load()) {
-          kv::FutexSleep(done, seen, kSleepBoundNanos);
-        }
-        if (seen >= need) ++commits[static_cast<size_t>(i)];
+  auto run_client = [&](size_t i) {
+    while (!go.load()) std::this_thread::yield();
+    while (!stop.load(std::memory_order_relaxed)) {
+      if (work_nanos > 0) Spin(work_nanos);
+      submitted.fetch_add(1);
+      if (options.pause_after_submit_us > 0) {
+        std::this_thread::sleep_for(std::chrono::microseconds(options.pause_after_submit_us));
       }
-    });
+      // Round started + 1 begins after this load, so its read of `submitted` counts this one.
+      const uint32_t need = started.load() + 1;
+      uint32_t w = wanted.load();
+      while (w < need && !wanted.compare_exchange_weak(w, need)) {
+      }
+      uint32_t seen;
+      while ((seen = done.load()) < need && !stop.load()) {
+        kv::FutexSleep(done, seen, kSleepBoundNanos);
+      }
+      if (seen >= need) ++commits[i];
+    }
+  };
+
+  std::thread syncer;
+  std::vector<std::thread> clients;
+  std::string spawn_error;
+  try {
+    syncer = std::thread(sync_rounds);
+    for (int i = 0; i < options.threads; ++i) {
+      clients.emplace_back(run_client, static_cast<size_t>(i));
+    }
+  } catch (const std::system_error& e) {
+    spawn_error = e.what();
+    stop.store(true);
   }
+  const auto t0 = Clock::now();
+  go.store(true);
   const auto deadline = t0 + std::chrono::duration_cast<Clock::duration>(
                                  std::chrono::duration<double>(options.seconds));
   while (!stop.load() && Clock::now() < deadline) {
@@ -124,12 +165,17 @@ Result<GroupCommitModelResult> RunGroupCommitModel(const std::string& dir,
   stop.store(true);
   const auto t1 = Clock::now();
   for (std::thread& t : clients) t.join();
-  syncer.join();
+  if (syncer.joinable()) syncer.join();
   // Each client's commits each need a later round than its last (it reads `started` after
   // that round began), so commits <= threads x rounds.
   const uint32_t rounds = done.load();
   ::close(fd);
   ::unlink(path.c_str());
+  if (!spawn_error.empty()) {
+    return Error(
+        ErrorCode::kOperationFailed,
+        fmt::format("group commit model: starting {} threads: {}", options.threads, spawn_error));
+  }
   if (int e = failed_errno.load(); e != 0) {
     return Error(ErrorCode::kIoError, fmt::format("group commit model: {} '{}': {}", failed_call,
                                                   path, std::strerror(e)));

@@ -2,9 +2,11 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <map>
 #include <regex>
 #include <sstream>
+#include <thread>
 
 #include "bench/latency.h"
 #include "bench/report.h"
@@ -282,6 +284,36 @@ TEST(GroupCommitModel, EveryCommitWaitsForARoundBegunAfterIt) {
       R"re("work_us":5000\.000,"ops":[0-9]+,"rounds":[0-9]+,"seconds":[0-9.]+,)re"
       R"re("ops_per_s":[0-9.]+,"commits_per_round":[0-9.]+\}$)re");
   EXPECT_TRUE(std::regex_match(ModelJsonLine(*r), object)) << ModelJsonLine(*r);
+}
+
+TEST(GroupCommitModel, AClientCountedByARoundBegunBeforeItLookedIsStillAcknowledged) {
+  // One client pauses 2 ms between submitting and reading the round count: the syncer, which
+  // looks for submissions continuously, has begun a round that counts it by then, so the
+  // client waits for the round after. Nobody else submits: that round must run all the same
+  // (else the client sleeps until the time is up and makes no commit).
+  GroupCommitModelOptions o;
+  o.threads = 1;
+  o.seconds = 0.2;
+  o.pause_after_submit_us = 2000;
+  Result<GroupCommitModelResult> r = RunGroupCommitModel(::testing::TempDir(), o);
+  ASSERT_TRUE(r.ok()) << r.status().ToString();
+  EXPECT_GE(r->commits, 10);  // ~2 ms + two fsyncs each
+  EXPECT_LE(r->commits, r->rounds);
+}
+
+TEST(GroupCommitModel, EachCommitCostsItsCpuTimeHoweverTheThreadsAreScheduled) {
+  // Four threads per core, 5 ms of CPU per commit, 0.3 s: the cores give at most
+  // cores x 0.3 s / 5 ms commits (plus one under way per thread). A spin by the wall clock
+  // would let every thread finish ~0.3 s / 5 ms of them, four times as many.
+  const int cores = static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
+  GroupCommitModelOptions o;
+  o.threads = std::min(4 * cores, 256);
+  o.work_us = 5000;
+  o.seconds = 0.3;
+  Result<GroupCommitModelResult> r = RunGroupCommitModel(::testing::TempDir(), o);
+  ASSERT_TRUE(r.ok()) << r.status().ToString();
+  EXPECT_GT(r->commits, 0);
+  EXPECT_LE(r->commits, cores * 60 + o.threads) << cores << " cores";
 }
 
 TEST(GroupCommitModel, BadOptionsAreNamed) {
