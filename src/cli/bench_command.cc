@@ -134,37 +134,29 @@ Outcome RunBenchCommand(const BenchCommand& command, const GlobalOptions& global
   std::vector<bench::GroupCommitModelResult> models;
   bench::TablePrinter table(out, options.systems);
   bench::BenchSink sink;
+  // Each result is printed as it arrives: its JSON line, or its line of the table.
+  auto print = [&](const auto& result, auto json_line, auto table_line) {
+    if (global.json) {
+      out << json_line(result) << std::endl;
+    } else {
+      (table.*table_line)(result);
+    }
+  };
   sink.on_fsync = [&](const bench::FsyncProbeResult& f) {
     fsync = f;
-    if (global.json) {
-      out << bench::FsyncJsonLine(f) << '\n';
-    } else {
-      table.OnFsync(f);
-    }
+    print(f, bench::FsyncJsonLine, &bench::TablePrinter::OnFsync);
   };
   sink.on_cell = [&](const bench::CellResult& c) {
     cells.push_back(c);
-    if (global.json) {
-      out << bench::JsonLine(c) << std::endl;
-    } else {
-      table.OnCell(c);
-    }
+    print(c, bench::JsonLine, &bench::TablePrinter::OnCell);
   };
   sink.on_delete = [&](const bench::DeleteResult& r) {
     deletes.push_back(r);
-    if (global.json) {
-      out << bench::DeleteJsonLine(r) << std::endl;
-    } else {
-      table.OnDelete(r);
-    }
+    print(r, bench::DeleteJsonLine, &bench::TablePrinter::OnDelete);
   };
   sink.on_model = [&](const bench::GroupCommitModelResult& m) {
     models.push_back(m);
-    if (global.json) {
-      out << bench::ModelJsonLine(m) << std::endl;
-    } else {
-      table.OnModel(m);
-    }
+    print(m, bench::ModelJsonLine, &bench::TablePrinter::OnModel);
   };
   Status s = bench::RunBench(options, sink);
   if (!s.ok()) return Outcome::Failed(s);
