@@ -136,6 +136,32 @@ TEST_P(KvReadYourWritesTest, GetKeySeesWritesAndClears) {
   EXPECT_EQ(k6, "\xff");
 }
 
+// Reads see the writes made since the previous read, and a reset transaction sees only its
+// new writes, however many the first use had made before its last read.
+TEST_P(KvReadYourWritesTest, ReadsAfterMoreWritesAndAfterReset) {
+  Transaction tr = db().CreateTransaction();
+  TDB_ASSERT_OK(tr.Set("b", "B"));
+  TDB_ASSERT_OK(tr.Set("d", "D"));
+  TDB_ASSERT_OK(tr.Set("f", "F"));
+  TDB_ASSERT_OK_AND_ASSIGN(auto b, tr.Get("b"));
+  EXPECT_EQ(b, std::optional<std::string>("B"));
+  TDB_ASSERT_OK(tr.Clear("b"));
+  TDB_ASSERT_OK(tr.Add("n", 2));
+  TDB_ASSERT_OK_AND_ASSIGN(auto cleared, tr.Get("b"));
+  EXPECT_EQ(cleared, std::nullopt);
+  TDB_ASSERT_OK_AND_ASSIGN(auto n, tr.Get("n"));
+  EXPECT_EQ(n, std::optional<std::string>(LE64(7)));
+
+  tr.Reset();
+  TDB_ASSERT_OK(tr.Set("x", "X"));
+  TDB_ASSERT_OK_AND_ASSIGN(auto x, tr.Get("x"));
+  EXPECT_EQ(x, std::optional<std::string>("X"));
+  TDB_ASSERT_OK_AND_ASSIGN(auto d, tr.Get("d"));
+  EXPECT_EQ(d, std::nullopt);  // the first use's write is gone
+  TDB_ASSERT_OK_AND_ASSIGN(RangeResult r, tr.GetRange("a", "z"));
+  EXPECT_THAT(Keys(r.kvs), ElementsAre("a", "c", "e", "g", "n", "x"));
+}
+
 // A seeded model test: random writes and reads in one transaction, each read compared with a
 // std::map that applies the same writes; after commit the database must equal the model.
 class RywModel {

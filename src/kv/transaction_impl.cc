@@ -130,9 +130,10 @@ void TransactionImpl::AddReadConflictSince(const KeyRange* range, Version since)
 Result<std::optional<std::string>> TransactionImpl::Get(std::string_view key, Snapshot snapshot) {
   TDB_RETURN_IF_ERROR(CheckUsable());
   TDB_RETURN_IF_ERROR(CheckKey(key, "key"));
-  const WriteEntry* entry = writes_.Find(key);
+  const WriteMap& writes = Writes();
+  const WriteEntry* entry = writes.Find(key);
   if (entry != nullptr && entry->known) return entry->value;
-  if (entry == nullptr && writes_.IsCleared(key)) return std::optional<std::string>();
+  if (entry == nullptr && writes.IsCleared(key)) return std::optional<std::string>();
   TDB_ASSIGN_OR_RETURN(const ReadView* view, View());
   TDB_ASSIGN_OR_RETURN(std::optional<std::string> stored, view->Get(key));
   if (snapshot == Snapshot::kNo) {
@@ -151,7 +152,7 @@ Result<std::string> TransactionImpl::ResolveWithin(const KeySelector& sel, Snaps
   if (start > upper) start = std::string(upper);
   if (start < lower) start = std::string(lower);
   if (sel.offset >= 1) {
-    MergedCursor c(*view, writes_, lower, upper, Reverse::kNo);
+    MergedCursor c(*view, Writes(), lower, upper, Reverse::kNo);
     c.Seek(start);
     for (int i = 1; i < sel.offset && c.Valid(); ++i) c.Advance();
     TDB_RETURN_IF_ERROR(c.status());
@@ -159,7 +160,7 @@ Result<std::string> TransactionImpl::ResolveWithin(const KeySelector& sel, Snaps
     AddReadConflict(start, c.Valid() ? KeyAfter(result) : std::string(upper), snapshot);
     return result;
   }
-  MergedCursor c(*view, writes_, lower, upper, Reverse::kYes);
+  MergedCursor c(*view, Writes(), lower, upper, Reverse::kYes);
   c.Seek(start);
   for (int64_t i = 0; i < -static_cast<int64_t>(sel.offset) && c.Valid(); ++i) c.Advance();
   TDB_RETURN_IF_ERROR(c.status());
@@ -216,7 +217,7 @@ Result<RangeResult> TransactionImpl::ReadRange(std::string_view begin, std::stri
                              options.limit, options.target_bytes));
   }
   TDB_ASSIGN_OR_RETURN(const ReadView* view, View());
-  MergedCursor c(*view, writes_, begin, end, options.reverse);
+  MergedCursor c(*view, Writes(), begin, end, options.reverse);
   c.Seek(options.reverse == Reverse::kYes ? end : begin);
   RangeResult out;
   int64_t bytes = 0;
@@ -258,21 +259,41 @@ Status TransactionImpl::AddWriteMutation(Mutation m) {
   return Status::OK();
 }
 
+const WriteMap& TransactionImpl::Writes() {
+  for (; replayed_ < mutations_.size(); ++replayed_) {
+    const Mutation& m = mutations_[replayed_];
+    switch (m.type) {
+      case MutationType::kSet:
+        writes_.Set(m.key, m.param);
+        break;
+      case MutationType::kClear:
+        writes_.Clear(m.key);
+        break;
+      case MutationType::kClearRange:
+        writes_.ClearRange(m.key, m.param);
+        break;
+      case MutationType::kSetVersionstampedKey:
+      case MutationType::kSetVersionstampedValue:
+        break;  // their keys or values are known only at commit: reads do not see them
+      default:
+        // A deferred add is not seen by the transaction's own reads (AddDeferred).
+        if (!m.deferred) writes_.Atomic(m.type, m.key, m.param);
+    }
+  }
+  return writes_;
+}
+
 Status TransactionImpl::Set(std::string_view key, std::string_view value) {
   TDB_RETURN_IF_ERROR(CheckUsable());
   TDB_RETURN_IF_ERROR(CheckKey(key, "key"));
   TDB_RETURN_IF_ERROR(CheckValue(value));
-  TDB_RETURN_IF_ERROR(AddWriteMutation({MutationType::kSet, std::string(key), std::string(value)}));
-  writes_.Set(key, value);
-  return Status::OK();
+  return AddWriteMutation({MutationType::kSet, std::string(key), std::string(value)});
 }
 
 Status TransactionImpl::Clear(std::string_view key) {
   TDB_RETURN_IF_ERROR(CheckUsable());
   TDB_RETURN_IF_ERROR(CheckKey(key, "key"));
-  TDB_RETURN_IF_ERROR(AddWriteMutation({MutationType::kClear, std::string(key), {}}));
-  writes_.Clear(key);
-  return Status::OK();
+  return AddWriteMutation({MutationType::kClear, std::string(key), {}});
 }
 
 Status TransactionImpl::ClearRange(std::string_view begin, std::string_view end) {
@@ -281,10 +302,7 @@ Status TransactionImpl::ClearRange(std::string_view begin, std::string_view end)
   TDB_RETURN_IF_ERROR(CheckRangeBound(end, "range end"));
   if (begin > end) return Inverted(begin, end);
   if (begin == end) return Status::OK();
-  TDB_RETURN_IF_ERROR(
-      AddWriteMutation({MutationType::kClearRange, std::string(begin), std::string(end)}));
-  writes_.ClearRange(begin, end);
-  return Status::OK();
+  return AddWriteMutation({MutationType::kClearRange, std::string(begin), std::string(end)});
 }
 
 Status TransactionImpl::Atomic(MutationType op, std::string_view key, std::string_view param) {
@@ -295,9 +313,7 @@ Status TransactionImpl::Atomic(MutationType op, std::string_view key, std::strin
   }
   TDB_RETURN_IF_ERROR(CheckKey(key, "key"));
   TDB_RETURN_IF_ERROR(CheckValue(param));
-  TDB_RETURN_IF_ERROR(AddWriteMutation({op, std::string(key), std::string(param)}));
-  writes_.Atomic(op, key, param);
-  return Status::OK();
+  return AddWriteMutation({op, std::string(key), std::string(param)});
 }
 
 Status TransactionImpl::SetVersionstamped(MutationType type, std::string_view key,
@@ -442,6 +458,7 @@ void TransactionImpl::Reset() {
   view_.reset();
   writes_.Reset();
   mutations_.clear();
+  replayed_ = 0;
   read_conflicts_.clear();
   read_points_.clear();
   read_conflicts_since_.clear();

@@ -93,7 +93,12 @@ class TransactionImpl {
   Engine* engine_;  // not owned: no shared reference count touched per transaction
   TransactionOptions options_;
   std::shared_ptr<const ReadView> view_;
+  // The transaction's writes as its reads see them: built from mutations_ by the first read
+  // after a write (Writes), so a transaction that only writes (a blind write, a counter, a
+  // bulk load) never builds it.
+  const WriteMap& Writes();
   WriteMap writes_;
+  size_t replayed_ = 0;  // mutations_[0, replayed_) are in writes_
   std::vector<Mutation> mutations_;
   std::vector<KeyRange> read_conflicts_;
   CommitRequest::ReadPoints read_points_;  // CommitRequest::read_points
