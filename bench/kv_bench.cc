@@ -318,6 +318,10 @@ Status RunBench(const BenchOptions& options, const BenchSink& sink) {
         continue;
       }
       for (int threads : options.threads) {
+        for (std::unique_ptr<Target>& target : targets) {
+          TDB_RETURN_IF_ERROR(
+              target->Settle().WithContext(fmt::format("settling {}", target->name())));
+        }
         // The systems take turns, options.turns times each, in order then in reverse order
         // (A B C, C B A, ...), so a change in the machine's background load during the cell
         // falls on all alike.

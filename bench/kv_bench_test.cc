@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <filesystem>
 #include <map>
 #include <regex>
 #include <sstream>
@@ -10,6 +11,9 @@
 
 #include "bench/latency.h"
 #include "bench/report.h"
+#include "bench/rocksdb_peer.h"
+#include "bench/tenantdb_target.h"
+#include "testing/testing.h"
 
 namespace tenantdb::bench {
 namespace {
@@ -190,6 +194,38 @@ TEST(TablePrinter, OneRowPerCellWithEverySystemAndBothRatios) {
   EXPECT_NE(text.find("3,000 tenants/s"), std::string::npos) << text;
   EXPECT_NE(text.find("17 retries"), std::string::npos) << text;
   EXPECT_NE(text.find("1,000,000 keys:      1.50 ms"), std::string::npos) << text;
+}
+
+// Table files (.sst) under `dir`.
+int TableFiles(const std::filesystem::path& dir) {
+  int n = 0;
+  for (const auto& entry : std::filesystem::recursive_directory_iterator(dir)) {
+    if (entry.path().extension() == ".sst") ++n;
+  }
+  return n;
+}
+
+// Settle (run before every cell) writes what a system's memtables hold to table files and
+// leaves the data readable, for every system.
+TEST(Targets, SettleWritesTheMemtablesOutForEverySystem) {
+  using Opener = Result<std::unique_ptr<Target>> (*)(const std::string&, Durability);
+  for (Opener open : {&OpenTenantdbTarget, &OpenTenantTarget, &OpenRocksdbPeer}) {
+    testing::TempDir dir;
+    auto target = open(dir.path().string(), Durability::kAsync);
+    ASSERT_TRUE(target.ok()) << target.status().ToString();
+    ASSERT_TRUE((*target)->Preload(500, 100).ok());
+    ASSERT_EQ(TableFiles(dir.path()), 0) << (*target)->name() << ": a fresh store";
+    Status s = (*target)->Settle();
+    ASSERT_TRUE(s.ok()) << s.ToString();
+    EXPECT_GE(TableFiles(dir.path()), 1) << (*target)->name();
+    auto client = (*target)->NewClient();
+    char buf[kKeyBufferSize];
+    Op op;
+    op.key = KeyOf(499, buf);
+    int64_t retries = 0;
+    s = client->Do(Workload::kPointGet, op, &retries);
+    EXPECT_TRUE(s.ok()) << (*target)->name() << ": " << s.ToString();
+  }
 }
 
 TEST(RunBench, SmokeRunPrintsOneJsonObjectPerCell) {

@@ -116,6 +116,14 @@ class RocksdbPeer final : public Target {
     return Status::OK();
   }
 
+  Status Settle() override {
+    rocksdb::FlushOptions flush;
+    flush.wait = true;
+    rocksdb::Status s = db_->Flush(flush);
+    if (s.ok()) s = db_->CompactRange(rocksdb::CompactRangeOptions(), nullptr, nullptr);
+    return s.ok() ? Status::OK() : FromRocks(s, "settling the store");
+  }
+
   std::unique_ptr<Client> NewClient() override {
     return std::make_unique<RocksdbClient>(*db_, write_options_);
   }

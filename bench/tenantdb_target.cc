@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include "kv/engine/local_engine.h"
 #include "tenantdb/database.h"
 #include "tenantdb/tenant.h"
 
@@ -66,6 +67,12 @@ Status PreloadWith(Runner& runner, int64_t key_count, int value_size) {
   return Status::OK();
 }
 
+Status SettleStore(Database& db) {
+  auto* local = dynamic_cast<kv::LocalEngine*>(&db.engine());
+  if (local == nullptr) return Status::OK();  // another engine: nothing of RocksDB's to settle
+  return local->Compact();
+}
+
 class TenantdbClient final : public Client {
  public:
   explicit TenantdbClient(Database& db) : db_(db) {}
@@ -93,6 +100,8 @@ class TenantdbTarget final : public Target {
   Status Preload(int64_t key_count, int value_size) override {
     return PreloadWith(*db_, key_count, value_size);
   }
+
+  Status Settle() override { return SettleStore(*db_); }
 
   std::unique_ptr<Client> NewClient() override { return std::make_unique<TenantdbClient>(*db_); }
 
@@ -128,6 +137,8 @@ class TenantTarget final : public Target {
   Status Preload(int64_t key_count, int value_size) override {
     return PreloadWith(tenant_, key_count, value_size);
   }
+
+  Status Settle() override { return SettleStore(*db_); }
 
   std::unique_ptr<Client> NewClient() override { return std::make_unique<TenantClient>(tenant_); }
 

@@ -75,6 +75,11 @@ class Target {
   virtual std::string_view name() const = 0;
   // Writes keys [0, key_count) with values of value_size bytes, in batches.
   virtual Status Preload(int64_t key_count, int value_size) = 0;
+  // Writes the memtables out and compacts the store, waiting for both: run before every cell,
+  // so that each system starts it from the same state whatever the cells before it wrote (a
+  // system that ran faster wrote more) and no flush or compaction of one system's store is
+  // left to run during another system's turns.
+  virtual Status Settle() = 0;
   virtual std::unique_ptr<Client> NewClient() = 0;
 };
 

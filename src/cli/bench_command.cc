@@ -72,7 +72,8 @@ void AddBenchCommand(CLI::App& app, BenchCommand& command) {
   b->footer(
       "Each key-value cell (workload x threads x durability) runs the systems in turns\n"
       "(--turns each): tenantdb (raw), tenantdb-tenant (the same keys in one tenant,\n"
-      "through a Tenant handle) and RocksDB (with kv::LocalRocksOptions());\n"
+      "through a Tenant handle) and RocksDB (with kv::LocalRocksOptions()), each system\n"
+      "starting it from a settled store (memtables flushed, store compacted, waited for);\n"
       "ratio = tenantdb / RocksDB ops/s, ten/raw = tenantdb-tenant / tenantdb ops/s.\n"
       "tenant_create creates --tenants tenants per thread count; tenant_delete (not run by\n"
       "default: it loads --delete-keys keys three times and waits past the 5 s MVCC window)\n"

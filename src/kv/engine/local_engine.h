@@ -84,6 +84,10 @@ class LocalEngine final : public Engine {
   size_t UnsyncedCommits();
   // For tests and metrics: entries (puts and deletes) in the active memtable of user data.
   uint64_t ActiveMemtableEntries();
+  // Writes every memtable to table files and compacts the whole store, waiting for both: the
+  // data is unchanged, and no flush or compaction is left pending. For benchmarks, so that
+  // each measurement starts from the same state whatever ran before. Errors: io_error.
+  Status Compact();
   // For metrics, process-wide: committers that found their state set when their 50 ms sleep
   // timed out, i.e. whose wake-up went missing (or came over 50 ms late).
   static uint64_t LostWakeups();

@@ -1,5 +1,5 @@
 // Opening the local engine's store: RocksDB's options, the file system under it (LogSyncFs),
-// recovery (WalGapFilter) and the version the store continues from.
+// recovery (WalGapFilter) and the version the store continues from; and compacting it.
 #include <fmt/format.h>
 #include <rocksdb/env.h>
 #include <rocksdb/filter_policy.h>
@@ -98,6 +98,18 @@ rocksdb::Options LocalRocksOptions() {
   o.recycle_log_file_num = 0;
   o.wal_compression = rocksdb::kNoCompression;
   return o;
+}
+
+Status LocalEngine::Compact() {
+  rocksdb::FlushOptions flush;
+  flush.wait = true;
+  rocksdb::Status s = store_->db->Flush(flush, store_->handles);
+  if (!s.ok()) return FromRocks(s, "flushing the memtables");
+  for (rocksdb::ColumnFamilyHandle* family : store_->handles) {
+    s = store_->db->CompactRange(rocksdb::CompactRangeOptions(), family, nullptr, nullptr);
+    if (!s.ok()) return FromRocks(s, fmt::format("compacting family '{}'", family->GetName()));
+  }
+  return Status::OK();
 }
 
 Result<std::unique_ptr<LocalEngine>> LocalEngine::Open(const LocalEngineOptions& options) {
