@@ -174,6 +174,14 @@ TEST(Targets, TenantRatiosAndDeletes) {
   EXPECT_EQ(checks[12].met, false) << checks[12].detail;  // 150x
   EXPECT_EQ(checks[13].met, true) << checks[13].detail;
   EXPECT_EQ(checks[14].met, false) << checks[14].detail;
+
+  // Just under the bound: shown rounded down, so it does not read as the bound it missed.
+  cells = {Cell(Workload::kHotCounter, "tenantdb", 2, 100'000),
+           Cell(Workload::kHotCounter, "tenantdb-tenant", 2, 89'996)};
+  checks = CheckTargets(cells, std::nullopt);
+  EXPECT_EQ(checks[11].met, false) << checks[11].detail;
+  EXPECT_NE(checks[11].detail.find("2t 0.899 (lowest 0.899)"), std::string::npos)
+      << checks[11].detail;
 }
 
 TEST(TablePrinter, OneRowPerCellWithEverySystemAndBothRatios) {

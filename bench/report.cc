@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <cmath>
 
 namespace tenantdb::bench {
 
@@ -29,6 +30,12 @@ const CellResult* Find(const std::vector<CellResult>& cells, Workload w, std::st
   return nullptr;
 }
 
+// A ratio for a verdict line, to 3 decimals rounded down: a ratio just under a target's bound
+// never reads as the bound (0.8996 is "0.899", not "0.90", beside MISSED).
+std::string VerdictRatio(double ratio) {
+  return fmt::format("{:.3f}", std::floor(ratio * 1000 + 1e-9) / 1000);
+}
+
 // The ratio a/b of `system_a`'s rate in workload `a` over `system_b`'s in workload `b`, for
 // every (durability, threads) both have; the lowest decides `min_ratio`.
 TargetCheck RatioTarget(const std::vector<CellResult>& cells, std::string name,
@@ -46,7 +53,7 @@ TargetCheck RatioTarget(const std::vector<CellResult>& cells, std::string name,
       double ratio = c.ops_per_s / peer->ops_per_s;
       lowest = any ? std::min(lowest, ratio) : ratio;
       any = true;
-      part += fmt::format(" {}t {:.2f}", c.threads, ratio);
+      part += fmt::format(" {}t {}", c.threads, VerdictRatio(ratio));
     }
     if (!part.empty()) {
       check.detail +=
@@ -55,7 +62,7 @@ TargetCheck RatioTarget(const std::vector<CellResult>& cells, std::string name,
   }
   if (any) {
     check.met = lowest >= min_ratio;
-    check.detail += fmt::format(" (lowest {:.2f})", lowest);
+    check.detail += fmt::format(" (lowest {})", VerdictRatio(lowest));
   }
   return check;
 }
