@@ -152,6 +152,17 @@ TEST_P(KvReadYourWritesTest, ReadsAfterMoreWritesAndAfterReset) {
   TDB_ASSERT_OK_AND_ASSIGN(auto n, tr.Get("n"));
   EXPECT_EQ(n, std::optional<std::string>(LE64(7)));
 
+  // Versionstamped writes are not readable by the transaction; the writes after them are.
+  TDB_ASSERT_OK(tr.SetVersionstampedValue("c", "pre" + std::string(10, '\0') + LE32(3)));
+  TDB_ASSERT_OK(tr.SetVersionstampedKey("v" + std::string(10, '\0') + LE32(1), "V"));
+  TDB_ASSERT_OK(tr.Set("d", "D2"));
+  TDB_ASSERT_OK_AND_ASSIGN(auto c, tr.Get("c"));
+  EXPECT_EQ(c, std::optional<std::string>("C")) << "the stored value, not the stamped one";
+  TDB_ASSERT_OK_AND_ASSIGN(auto d2, tr.Get("d"));
+  EXPECT_EQ(d2, std::optional<std::string>("D2"));
+  TDB_ASSERT_OK_AND_ASSIGN(RangeResult uv, tr.GetRange("u", "w"));
+  EXPECT_THAT(uv.kvs, IsEmpty()) << "no stamped key";
+
   tr.Reset();
   TDB_ASSERT_OK(tr.Set("x", "X"));
   TDB_ASSERT_OK_AND_ASSIGN(auto x, tr.Get("x"));
