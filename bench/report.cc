@@ -33,7 +33,7 @@ const CellResult* Find(const std::vector<CellResult>& cells, Workload w, std::st
 // A ratio for a verdict line, to 3 decimals rounded down: a ratio just under a target's bound
 // never reads as the bound (0.8996 is "0.899", not "0.90", beside MISSED).
 std::string VerdictRatio(double ratio) {
-  return fmt::format("{:.3f}", std::floor(ratio * 1000 + 1e-9) / 1000);
+  return fmt::format("{:.3f}", std::floor(ratio * 1000) / 1000);
 }
 
 // The ratio a/b of `system_a`'s rate in workload `a` over `system_b`'s in workload `b`, for
@@ -283,9 +283,16 @@ std::vector<TargetCheck> CheckTargets(const std::vector<CellResult>& cells,
 
 void PrintTargets(const std::vector<TargetCheck>& checks, std::ostream& out) {
   out << "\ntargets (figures of this run):\n";
+  bool tenant_ratios = false;
   for (const TargetCheck& c : checks) {
     std::string verdict = !c.met ? "not measured" : *c.met ? "met" : "MISSED";
     out << fmt::format("  {:<58} {:<12} {}\n", c.name, verdict, c.detail);
+    if (c.met && c.name.starts_with(SystemName(System::kTenant))) tenant_ratios = true;
+  }
+  if (tenant_ratios) {
+    out << "  (tenant ratios: every cell of this one run, each a single sample that moves by up\n"
+           "   to +-0.1 between runs; the 10 % target is judged on each workload's mean over\n"
+           "   repeated runs: scripts/bench-ratios.sh)\n";
   }
 }
 

@@ -85,6 +85,8 @@ void AddBenchCommand(CLI::App& app, BenchCommand& command) {
       "as many threads and no engine (each round one fdatasync and one FUTEX_WAKE; 0 us\n"
       "of CPU per commit, then tenantdb's own async 1-thread time per commit): what\n"
       "this machine allows a group commit, shown beside the durable scaling target.\n"
+      "A cell's ratio is one sample (it moves by up to +-0.1 between runs on a busy\n"
+      "machine): scripts/bench-ratios.sh repeats the run and averages the ratios.\n"
       "--json prints one object per line: {\"workload\",\"system\",\"threads\",\"durability\",\n"
       "\"ops\",\"seconds\",\"ops_per_s\",\"p50_us\",\"p99_us\",\"retries\"}; tenant_delete:\n"
       "{\"workload\",\"system\",\"durability\",\"phase\",\"keys\",\"samples\",\"seconds\",\n"

@@ -14,9 +14,9 @@ const Subspace& Directory() {
   return dir;
 }
 
-// Usage counters have a subspace of their own, short enough that a counter's key (13 bytes
-// for the first 65,535 tenants) stays in std::string's inline buffer: every write commit
-// sends one.
+// Usage counters have a subspace of their own, short enough that a counter's key (13 to 15
+// bytes for the first 16,777,215 tenants) stays in std::string's inline buffer: every write
+// commit sends one.
 const Subspace& UsageSpace() {
   static const Subspace usage(Tuple::Of(std::string("usage")), "\xff");
   return usage;

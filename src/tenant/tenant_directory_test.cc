@@ -319,6 +319,9 @@ TEST_P(TenantDirectoryTest, DeleteRemovesDataAndFreesTheName) {
   TDB_ASSERT_OK(TenantPut(other, "k000", "other"));
   TDB_ASSERT_OK_AND_ASSIGN(std::vector<TenantUsage> usage, dir().Usage("t", 0, 1'000'000));
   ASSERT_FALSE(usage.empty());
+  auto [usage_begin, usage_end] = tenant::UsageRange(old_info.id);
+  TDB_ASSERT_OK_AND_ASSIGN(Model usage_before, RawScan(usage_begin, usage_end));
+  ASSERT_FALSE(usage_before.empty()) << "Usage() published the counter into its range";
 
   TDB_ASSERT_OK(dir().Delete("t"));
   TDB_EXPECT_ERROR(dir().Get("t"), ErrorCode::kTenantNotFound);
@@ -329,7 +332,6 @@ TEST_P(TenantDirectoryTest, DeleteRemovesDataAndFreesTheName) {
   TDB_ASSERT_OK_AND_ASSIGN(
       Model entry, RawScan(tenant::EntryKey(old_info.id), tenant::EntryKey(old_info.id) + '\0'));
   EXPECT_TRUE(entry.empty());
-  auto [usage_begin, usage_end] = tenant::UsageRange(old_info.id);
   TDB_ASSERT_OK_AND_ASSIGN(Model usage_keys, RawScan(usage_begin, usage_end));
   EXPECT_TRUE(usage_keys.empty());
   // The other tenant is untouched.

@@ -218,11 +218,19 @@ void LogSyncFs::FillLoop() {
     if (stop_fill_) return;
     std::vector<std::shared_ptr<LogFill>> work;
     work.swap(fill_queue_);
+    filling_ = true;
     l.unlock();
     for (const std::shared_ptr<LogFill>& fill : work) fill->TopUp();
     work.clear();  // the last reference to a closed log's fill closes its descriptor
     l.lock();
+    filling_ = false;
+    if (fill_queue_.empty()) fills_done_.notify_all();
   }
+}
+
+void LogSyncFs::WaitForFillsForTesting() {
+  std::unique_lock<std::mutex> l(fill_mu_);
+  fills_done_.wait(l, [&] { return stop_fill_ || (!filling_ && fill_queue_.empty()); });
 }
 
 IOStatus LogSyncFs::CountSync(const std::function<IOStatus()>& sync) {

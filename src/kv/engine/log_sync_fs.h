@@ -53,6 +53,10 @@ class LogSyncFs final : public rocksdb::FileSystemWrapper {
   // always: a later successful fsync does not bring back pages the kernel dropped.
   rocksdb::IOStatus SyncLogs();
 
+  // For tests: waits until no top-up of zeros is queued or running (one that is running keeps
+  // topping up while appends use its zeros, so a test measuring the file waits for this).
+  void WaitForFillsForTesting();
+
   rocksdb::IOStatus NewWritableFile(const std::string& name, const rocksdb::FileOptions& options,
                                     std::unique_ptr<rocksdb::FSWritableFile>* result,
                                     rocksdb::IODebugContext* dbg) override;
@@ -92,6 +96,8 @@ class LogSyncFs final : public rocksdb::FileSystemWrapper {
   std::condition_variable fill_cv_;
   std::vector<std::shared_ptr<LogFill>> fill_queue_;  // GUARDED_BY(fill_mu_)
   bool stop_fill_ = false;                            // GUARDED_BY(fill_mu_)
+  bool filling_ = false;                              // GUARDED_BY(fill_mu_): FillLoop at work
+  std::condition_variable fills_done_;                // queue empty and filling_ false
   std::thread filler_;                                // runs FillLoop when zero_fill_
 };
 

@@ -156,6 +156,8 @@ TEST_F(ZeroFilledLogTest, AppendsOverwriteZerosWrittenAheadAndCloseCutsThemOff) 
   AppendData(*log, 100);
   ASSERT_TRUE(WaitUntil([&] { return SizeOnDisk("000001.log") >= LogSyncFs::kFillRunway; }))
       << "no zeros were written ahead of a new log; size " << SizeOnDisk("000001.log");
+  // A top-up still running (a slow machine) would go on filling behind the appends below.
+  fs_->WaitForFillsForTesting();
   ExpectDataThenZeros("000001.log");
 
   // Appends and syncs inside the zeroed space leave the file's size alone: fdatasync then has
@@ -207,6 +209,7 @@ TEST_F(ZeroFilledLogTest, AfterAFailedAppendNoZerosAreWrittenOrCutOff) {
   ASSERT_TRUE(fs_->NewWritableFile(Path("000004.log"), FileOptions(), &log, nullptr).ok());
   AppendData(*log, 100);
   ASSERT_TRUE(WaitUntil([&] { return SizeOnDisk("000004.log") >= LogSyncFs::kFillRunway; }));
+  fs_->WaitForFillsForTesting();
   FaultInjectionFs::Fault fault;
   fault.error = rocksdb::IOStatus::IOError("injected");
   fault.torn = true;
