@@ -1,5 +1,6 @@
 // Optimistic concurrency: which pairs of transactions conflict (FoundationDB's rules), the
 // 5-second limit, and the retry loop.
+#include <fmt/format.h>
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
@@ -70,6 +71,31 @@ TEST_P(KvConflictTest, ReadOfAMissingKeyConflictsWithItsInsertion) {
   EXPECT_EQ(v, std::nullopt);
   Write("c5");
   TDB_EXPECT_ERROR(WriteAndCommit(tr), ErrorCode::kNotCommitted);
+}
+
+// Many point reads of long keys (past the transaction's inline key block and over several of
+// its heap blocks, one key longer than a block): each is checked at commit, and after a Reset
+// only the new reads count.
+TEST_P(KvConflictTest, EveryPointReadOfLongKeysIsChecked) {
+  auto key = [](int i) { return fmt::format("long/{:03}/{}", i, std::string(120, 'x')); };
+  const std::string huge = "huge/" + std::string(kMaxKeySize - 5, 'y');
+  for (int victim : {0, 150, 299, -1}) {
+    Transaction tr = db().CreateTransaction();
+    std::string k;  // one buffer, overwritten in place by each next key: reads keep copies
+    for (int i = 0; i < 300; ++i) {
+      const std::string next = key(i);
+      k.assign(next.data(), next.size());
+      TDB_ASSERT_OK(tr.Get(k).status());
+    }
+    TDB_ASSERT_OK(tr.Get(huge).status());
+    Write(victim >= 0 ? key(victim) : huge);
+    TDB_EXPECT_ERROR(WriteAndCommit(tr), ErrorCode::kNotCommitted) << victim;
+
+    tr.Reset();  // the retry reads one other key only
+    TDB_ASSERT_OK(tr.Get(key(1000)).status());
+    Write(victim >= 0 ? key(victim) : huge);
+    TDB_EXPECT_OK(WriteAndCommit(tr)) << victim;
+  }
 }
 
 TEST_P(KvConflictTest, ReadOnlyTransactionCommitsDespiteAConflict) {

@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <cstring>
 
 #include "common/printable.h"
 #include "kv/engine/watch.h"
@@ -30,6 +31,26 @@ Status Inverted(std::string_view begin, std::string_view end) {
 }
 
 }  // namespace
+
+std::string_view TransactionImpl::KeyArena::Copy(std::string_view key) {
+  if (key.size() > capacity_ - used_) {
+    capacity_ = std::max(kBlock, key.size());
+    heap_.push_back(std::make_unique<char[]>(capacity_));
+    block_ = heap_.back().get();
+    used_ = 0;
+  }
+  char* at = block_ + used_;
+  if (!key.empty()) std::memcpy(at, key.data(), key.size());
+  used_ += key.size();
+  return {at, key.size()};
+}
+
+void TransactionImpl::KeyArena::Clear() {
+  heap_.clear();
+  block_ = inline_;
+  capacity_ = kInline;
+  used_ = 0;
+}
 
 TransactionImpl::TransactionImpl(Engine* engine, const TransactionOptions& options)
     : engine_(engine), options_(options) {
@@ -138,7 +159,7 @@ Result<std::optional<std::string>> TransactionImpl::Get(std::string_view key, Sn
   TDB_ASSIGN_OR_RETURN(std::optional<std::string> stored, view->Get(key));
   if (snapshot == Snapshot::kNo) {
     size_ += static_cast<int64_t>(2 * key.size() + 1);  // as the range [key, key + "\0")
-    read_points_.emplace_back(key);
+    read_points_.push_back(keys_.Copy(key));
   }
   if (entry != nullptr) return entry->Resolve(stored);
   return stored;
@@ -461,6 +482,7 @@ void TransactionImpl::Reset() {
   replayed_ = 0;
   read_conflicts_.clear();
   read_points_.clear();
+  keys_.Clear();
   read_conflicts_since_.clear();
   write_conflicts_.clear();
   size_ = 0;

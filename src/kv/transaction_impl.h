@@ -90,6 +90,27 @@ class TransactionImpl {
   std::string_view LegalEnd() const;
   void CancelWatches(const Status& why);
 
+  // Copies of keys that must outlive the caller's buffers until the commit (the read
+  // points): an inline block, then heap blocks, none ever moved, so copying a point read's
+  // key allocates nothing for the first few hundred bytes whatever the key's length.
+  class KeyArena {
+   public:
+    KeyArena() = default;
+    KeyArena(const KeyArena&) = delete;
+    KeyArena& operator=(const KeyArena&) = delete;
+    std::string_view Copy(std::string_view key);
+    void Clear();
+
+   private:
+    static constexpr size_t kInline = 256;
+    static constexpr size_t kBlock = 4096;
+    char inline_[kInline];
+    char* block_ = inline_;  // the block being filled
+    size_t capacity_ = kInline;
+    size_t used_ = 0;
+    std::vector<std::unique_ptr<char[]>> heap_;  // blocks past the inline one
+  };
+
   Engine* engine_;  // not owned: no shared reference count touched per transaction
   TransactionOptions options_;
   std::shared_ptr<const ReadView> view_;
@@ -101,7 +122,8 @@ class TransactionImpl {
   size_t replayed_ = 0;  // mutations_[0, replayed_) are in writes_
   std::vector<Mutation> mutations_;
   std::vector<KeyRange> read_conflicts_;
-  CommitRequest::ReadPoints read_points_;  // CommitRequest::read_points
+  CommitRequest::ReadPoints read_points_;  // CommitRequest::read_points, in keys_
+  KeyArena keys_;
   CommitRequest::ReadsSince read_conflicts_since_;
   std::vector<KeyRange> write_conflicts_;
   std::vector<WatchRequest> watches_;

@@ -77,9 +77,11 @@ struct CommitRequest {
   Version read_version = 0;
   std::vector<KeyRange> read_conflicts;
   // Keys read, each the range [key, key + "\0"): apart from the ranges, so a point read costs
-  // one string (inline when the key is short) instead of two. The first inline: a transaction
-  // reading one key (a point get, a read-modify-write) allocates no vector for it.
-  using ReadPoints = absl::InlinedVector<std::string, 1>;
+  // one copy of its key instead of two strings. The bytes belong to the caller and stay valid
+  // until Commit returns (the transaction keeps them in its own arena: no allocation per
+  // key). The first inline: a transaction reading one key (a point get, a read-modify-write)
+  // allocates no vector for it.
+  using ReadPoints = absl::InlinedVector<std::string_view, 1>;
   ReadPoints read_points;
   // Checked from their own versions; one older than the MVCC window always conflicts. Inline:
   // a tenant's write transaction has one (its entry), and a heap vector per commit costs.

@@ -41,7 +41,7 @@ bool Resolver::ConflictsWith(Version read_version, const KeyRange& r) const {
 }
 
 bool Resolver::ConflictsAt(Version read_version, const CommitRequest::ReadPoints& keys) const {
-  for (const std::string& key : keys) {
+  for (std::string_view key : keys) {
     int first = key.empty() ? 0 : static_cast<uint8_t>(key[0]);  // FirstBytes of the point
     if (newest_by_first_byte_[first] <= read_version) continue;
     // No key lies strictly between `key` and key + "\0": the step in force at `key` is the
