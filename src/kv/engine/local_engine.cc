@@ -27,6 +27,9 @@ namespace {
 
 constexpr size_t kMaxGroupSize = 512;
 constexpr uint64_t kPruneEvery = 1024;
+// Boundaries of the resolver a commit group walks of a running prune pass: at most some tens of
+// microseconds, however many boundaries a bulk load left.
+constexpr size_t kPruneStep = 512;
 // Groups a write leader writes, or fsyncs a sync leader makes, before handing its stage on
 // (its own commit is done by then, and its client waits).
 constexpr int kMaxLeadRounds = 16;
@@ -343,20 +346,11 @@ std::unique_ptr<LocalEngine::WrittenGroup> LocalEngine::WriteGroup(
       return nullptr;
     }
   }
-  // Forget write versions older than any read version that may still commit, at least once per
-  // MVCC window: after a bulk load the resolver would otherwise hold every loaded key until as
-  // many commits again had passed, and a clear_range over them (a tenant delete) would pay to
-  // erase them. Decided by versions only, like every resolver decision.
-  Version first = std::max(last_version_ + 1, static_cast<Version>(clock_->NowMicros()));
-  if (first - last_prune_version_ > kMaxReadVersionLag && resolver_.size() > 1) {
-    resolver_.Prune(first - kMaxReadVersionLag);
-    last_prune_version_ = first;
-    commits_since_prune_ = 0;
-  }
   rocksdb::WriteBatch batch(batch_bytes);
   auto written = std::make_unique<WrittenGroup>();
   Version version = last_version_;
   bool publish = false;
+  size_t recorded = 0;  // write ranges given to the resolver, each adding at most 2 boundaries
   for (Writer* w : group) {
     const CommitRequest& r = *w->request;
     Version v = std::max(version + 1, static_cast<Version>(clock_->NowMicros()));
@@ -384,6 +378,7 @@ std::unique_ptr<LocalEngine::WrittenGroup> LocalEngine::WriteGroup(
     // their boundaries instead of leaving two per key for a later clear_range to erase.
     for (const Mutation& m : r.mutations) resolver_.RecordImplied(v, m);
     resolver_.Record(v, r.write_conflicts);
+    recorded += r.mutations.size() + r.write_conflicts.size();
     version = v;
     w->result = CommitResult{v, 0};
     written->writers.push_back(w);
@@ -419,12 +414,22 @@ std::unique_ptr<LocalEngine::WrittenGroup> LocalEngine::WriteGroup(
   written->version = version;
   written->view = LocalReadView::Take(store_, version);
   commits_since_prune_ += written->writers.size();
-  // Pruning walks every boundary, so it waits for as many commits as there are boundaries:
-  // amortized O(1) work per commit, holding between 5 and about 10 s of writes.
-  if (commits_since_prune_ >= std::max<uint64_t>(kPruneEvery, resolver_.size())) {
-    resolver_.Prune(version - kMaxReadVersionLag);
+  // Forget write versions older than any read version that may still commit. A pass over every
+  // boundary starts once as many commits as there are boundaries have passed (amortized O(1)
+  // work per commit, holding between 5 and about 10 s of writes), and at least once per MVCC
+  // window: after a bulk load the resolver would otherwise hold every loaded key until as many
+  // commits again had passed. Each group then walks a bounded part of the pass, and more than
+  // twice the boundaries it may have added, so that a pass outruns any stream of writes.
+  // Decided by versions and counts only, like every resolver decision.
+  if (!resolver_.pruning() && resolver_.size() > 1 &&
+      (commits_since_prune_ >= std::max<uint64_t>(kPruneEvery, resolver_.size()) ||
+       version - last_prune_version_ > kMaxReadVersionLag)) {
+    resolver_.StartPrune();
     last_prune_version_ = version;
     commits_since_prune_ = 0;
+  }
+  if (resolver_.pruning()) {
+    resolver_.PruneSome(version - kMaxReadVersionLag, kPruneStep + 4 * recorded);
   }
   return written;
 }

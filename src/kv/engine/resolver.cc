@@ -1,6 +1,7 @@
 #include "kv/engine/resolver.h"
 
 #include <algorithm>
+#include <cstdint>
 #include <iterator>
 
 namespace tenantdb::kv {
@@ -20,7 +21,10 @@ std::pair<int, int> FirstBytes(std::string_view begin, std::string_view end) {
 
 }  // namespace
 
-Resolver::Resolver() { boundaries_.emplace(std::string(), 0); }
+Resolver::Resolver(size_t wide_after) : wide_after_(wide_after) {
+  main_.emplace(std::string(), 0);
+  wide_.emplace(std::string(), 0);
+}
 
 bool Resolver::Conflicts(Version read_version, const std::vector<KeyRange>& reads) const {
   for (const KeyRange& r : reads) {
@@ -29,24 +33,36 @@ bool Resolver::Conflicts(Version read_version, const std::vector<KeyRange>& read
   return false;
 }
 
+bool Resolver::AboveIn(const StepMap& steps, Version read_version, std::string_view begin,
+                       std::string_view end) {
+  for (auto it = std::prev(steps.upper_bound(begin)); it != steps.end() && it->first < end; ++it) {
+    if (it->second > read_version) return true;
+  }
+  return false;
+}
+
+bool Resolver::AboveAt(const StepMap& steps, Version read_version, std::string_view key) {
+  // No key lies strictly between `key` and key + "\0": the step in force at `key` is the only
+  // one the point meets.
+  return std::prev(steps.upper_bound(key))->second > read_version;
+}
+
 bool Resolver::ConflictsWith(Version read_version, const KeyRange& r) const {
   if (r.begin >= r.end) return false;
   auto [first, last] = FirstBytes(r.begin, r.end);
   if (first == last && newest_by_first_byte_[first] <= read_version) return false;
-  auto it = std::prev(boundaries_.upper_bound(r.begin));
-  for (; it != boundaries_.end() && it->first < r.end; ++it) {
-    if (it->second > read_version) return true;
-  }
-  return false;
+  return AboveIn(main_, read_version, r.begin, r.end) ||
+         (wide_newest_ > read_version && AboveIn(wide_, read_version, r.begin, r.end));
 }
 
 bool Resolver::ConflictsAt(Version read_version, const CommitRequest::ReadPoints& keys) const {
   for (std::string_view key : keys) {
     int first = key.empty() ? 0 : static_cast<uint8_t>(key[0]);  // FirstBytes of the point
     if (newest_by_first_byte_[first] <= read_version) continue;
-    // No key lies strictly between `key` and key + "\0": the step in force at `key` is the
-    // only one the point meets.
-    if (std::prev(boundaries_.upper_bound(key))->second > read_version) return true;
+    if (AboveAt(main_, read_version, key) ||
+        (wide_newest_ > read_version && AboveAt(wide_, read_version, key))) {
+      return true;
+    }
   }
   return false;
 }
@@ -81,41 +97,77 @@ void Resolver::RecordRange(Version version, std::string_view begin, std::string_
   if (begin >= end) return;
   auto [first_byte, last_byte] = FirstBytes(begin, end);
   for (int b = first_byte; b <= last_byte; ++b) newest_by_first_byte_[b] = version;
+  if (Assign(main_, version, begin, end, wide_after_)) return;
+  Assign(wide_, version, begin, end, SIZE_MAX);
+  wide_newest_ = version;
+}
+
+bool Resolver::Assign(StepMap& steps, Version version, std::string_view begin, std::string_view end,
+                      size_t max_inside) {
   // One search: the boundaries inside [begin, end) follow `first` (a point write has at most
   // one), and `last` is the first boundary at or after end.
-  auto first = boundaries_.lower_bound(begin);
+  auto first = steps.lower_bound(begin);
   auto last = first;
-  while (last != boundaries_.end() && last->first < end) ++last;
+  for (size_t inside = 0; last != steps.end() && last->first < end; ++last) {
+    if (++inside > max_inside) return false;
+  }
   // The version in force at end continues after the range. prev(last) exists: the boundary ""
   // is always held and "" < end.
-  const bool end_is_boundary = last != boundaries_.end() && last->first == end;
+  const bool end_is_boundary = last != steps.end() && last->first == end;
   const bool begin_is_boundary = first != last && first->first == begin;
-  auto end_it = end_is_boundary
-                    ? last
-                    : boundaries_.emplace_hint(last, std::string(end), std::prev(last)->second);
+  auto end_it =
+      end_is_boundary ? last : steps.emplace_hint(last, std::string(end), std::prev(last)->second);
   if (begin_is_boundary) {
     first->second = version;
-    boundaries_.erase(std::next(first), end_it);
+    steps.erase(std::next(first), end_it);
   } else {
-    if (first != last) boundaries_.erase(first, end_it);
-    boundaries_.emplace_hint(end_it, std::string(begin), version);
+    if (first != last) steps.erase(first, end_it);
+    steps.emplace_hint(end_it, std::string(begin), version);
+  }
+  return true;
+}
+
+void Resolver::StartPrune() {
+  prune_map_ = &main_;
+  prune_cursor_.clear();
+}
+
+void Resolver::PruneSome(Version horizon, size_t budget) {
+  while (prune_map_ != nullptr && budget > 0) {
+    if (!PruneSteps(*prune_map_, prune_cursor_, horizon, budget)) return;
+    prune_map_ = prune_map_ == &main_ ? &wide_ : nullptr;
+    prune_cursor_.clear();
   }
 }
 
 void Resolver::Prune(Version horizon) {
-  auto it = boundaries_.begin();
-  it->second = it->second <= horizon ? 0 : it->second;
-  Version prev = it->second;
-  for (++it; it != boundaries_.end();) {
-    Version v = it->second <= horizon ? 0 : it->second;
+  StartPrune();
+  PruneSome(horizon, SIZE_MAX);
+}
+
+bool Resolver::PruneSteps(StepMap& steps, std::string& cursor, Version horizon, size_t& budget) {
+  auto forgotten = [horizon](Version v) { return v <= horizon ? 0 : v; };
+  auto it = steps.lower_bound(cursor);
+  if (it == steps.begin()) {  // "": no step before it to merge with
+    it->second = forgotten(it->second);
+    ++it;
+    --budget;
+  }
+  // A boundary whose version equals the step before it is no boundary: merged.
+  Version prev = std::prev(it)->second;
+  for (; it != steps.end() && budget > 0; --budget) {
+    Version v = forgotten(it->second);
     if (v == prev) {
-      it = boundaries_.erase(it);
+      it = steps.erase(it);
     } else {
       it->second = v;
       prev = v;
       ++it;
     }
   }
+  if (it == steps.end()) return true;
+  cursor.assign(it->first);
+  return false;
 }
 
 }  // namespace tenantdb::kv

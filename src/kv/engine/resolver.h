@@ -6,19 +6,31 @@
 // commit version): no clock and no thread timing, so a recorded stream replays to the same
 // outcomes and the same resolver can run on every replica fed by a replicated log.
 //
-// Representation: a step function over keys. `boundaries_` maps a key b to the newest write
+// Representation: step functions over keys. A step map maps a key b to the newest write
 // version of [b, next boundary). Versions are recorded in increasing order, so recording a
 // write range overwrites the step function there. Beside it, `newest_by_first_byte_` bounds
 // from above the newest version written anywhere among the keys starting with each byte, so a
 // read inside a part of the keyspace written rarely (the system keys: a tenant's directory
 // entry, checked by nearly every tenant commit) is decided without searching the map.
 //
+// Bounded work per commit. Two things would otherwise cost a commit time in proportion to
+// what other commits wrote, stalling the commit pipeline behind it:
+// - A write range over many boundaries (a clear_range over a bulk load: a tenant delete)
+//   would erase them one by one. A range over more than `wide_after` boundaries of the main
+//   map is recorded in a second step map of its own (`wide_`) instead, leaving the boundaries
+//   it covers in place (their versions are older, so they cannot hide it). A read conflicts
+//   if either map has a newer version in its range: the newest write there is in one of them.
+// - Forgetting old versions walks every boundary. The walk is done in steps (PruneSome) of a
+//   bounded number of boundaries, resuming at a key, so each commit group pays a bounded part.
+//
 // Thread safety: none; the engine calls it from the one thread that resolves a commit group.
 #pragma once
 
 #include <array>
+#include <cstddef>
 #include <map>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "kv/engine/engine.h"
@@ -27,7 +39,10 @@ namespace tenantdb::kv {
 
 class Resolver {
  public:
-  Resolver();
+  // Write ranges over more boundaries than this are recorded apart from the point writes.
+  static constexpr size_t kWideAfter = 256;
+
+  explicit Resolver(size_t wide_after = kWideAfter);
 
   // True if a range in `reads` intersects a range recorded at a version > read_version.
   bool Conflicts(Version read_version, const std::vector<KeyRange>& reads) const;
@@ -43,22 +58,55 @@ class Resolver {
   // every key the stamp can produce for a versionstamped key; nothing for a deferred add.
   void RecordImplied(Version version, const Mutation& m);
 
-  // Forgets the detail of versions <= horizon: no transaction with a read version below the
-  // horizon can commit (it is too old), so they can no longer decide a conflict.
+  // Forgetting the detail of versions <= a horizon: no transaction with a read version below
+  // the horizon can commit (it is too old), so they can no longer decide a conflict. Pruning
+  // never changes an outcome, only what is held.
+  //
+  // StartPrune begins a pass over every boundary (again from the first, if one is running).
+  // PruneSome continues the running pass over at most `budget` boundaries, with the horizon
+  // given then; pruning() is false once the pass has covered the whole keyspace.
+  void StartPrune();
+  void PruneSome(Version horizon, size_t budget);
+  bool pruning() const { return prune_map_ != nullptr; }
+  // A whole pass at once.
   void Prune(Version horizon);
 
-  // Number of step boundaries held (for tests and metrics).
-  size_t size() const { return boundaries_.size(); }
+  // Number of step boundaries held (for tests and metrics): 1 when nothing is recorded.
+  size_t size() const { return main_.size() + wide_.size() - 1; }
+  // Of which in the map of wide ranges.
+  size_t wide_size() const { return wide_.size() - 1; }
 
  private:
+  // A step function: key -> the newest version written in [key, next key). Always holds "".
+  using StepMap = std::map<std::string, Version, std::less<>>;
+
+  static bool AboveIn(const StepMap& steps, Version read_version, std::string_view begin,
+                      std::string_view end);
+  static bool AboveAt(const StepMap& steps, Version read_version, std::string_view key);
+  // Sets [begin, end) to `version` in `steps`, unless more than `max_inside` boundaries lie
+  // inside the range: then changes nothing and returns false.
+  static bool Assign(StepMap& steps, Version version, std::string_view begin, std::string_view end,
+                     size_t max_inside);
+  // Prunes `steps` from the boundary at or after `cursor`, over at most `budget` boundaries
+  // (lowered by those visited). Returns true at the end of the map; otherwise `cursor` is the
+  // next boundary to visit.
+  static bool PruneSteps(StepMap& steps, std::string& cursor, Version horizon, size_t& budget);
+
   void RecordRange(Version version, std::string_view begin, std::string_view end);
 
-  std::map<std::string, Version, std::less<>> boundaries_;
+  size_t wide_after_;
+  StepMap main_;
+  StepMap wide_;
+  Version wide_newest_ = 0;    // >= every version in wide_: reads after it skip the map
   std::string scratch_begin_;  // RecordImplied's range, reused: no allocation per commit
   std::string scratch_end_;
   // [i]: >= every version recorded for a key whose first byte is i (the empty key counts as
   // byte 0). Never lowered, Prune included: only an upper bound is needed.
   std::array<Version, 256> newest_by_first_byte_{};
+  // The running prune pass: the map it is in (main_, then wide_; null when none) and the key
+  // it resumes at.
+  StepMap* prune_map_ = nullptr;
+  std::string prune_cursor_;
 };
 
 }  // namespace tenantdb::kv

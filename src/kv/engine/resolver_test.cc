@@ -1,8 +1,10 @@
 #include "kv/engine/resolver.h"
 
+#include <fmt/format.h>
 #include <gtest/gtest.h>
 
 #include <random>
+#include <set>
 
 #include "common/printable.h"
 #include "testing/testing.h"
@@ -49,10 +51,15 @@ TEST(ResolverTest, PruneForgetsOnlyOldVersions) {
 // Records 2000 versions of writes (`hot_share` % of them point writes of one key, "a\x01", so
 // the parts of the keyspace under other first bytes stay quiet, as the system keys do) and
 // checks every read against a brute-force model of the recorded history.
-void CheckAgainstBruteForce(const std::vector<std::string>& keys, int hot_share) {
+//
+// How it prunes: whole passes every 97 versions, or (`prune_step` > 0) a pass started every 97
+// versions and walked `prune_step` boundaries per version, interleaved with the writes.
+// `wide_after`: write ranges over more boundaries go to the resolver's map of wide ranges.
+void CheckAgainstBruteForce(const std::vector<std::string>& keys, int hot_share,
+                            size_t wide_after = Resolver::kWideAfter, size_t prune_step = 0) {
   std::mt19937_64 rng(tenantdb::testing::TestSeed());
   auto key = [&] { return keys[rng() % keys.size()]; };
-  Resolver r;
+  Resolver r(wide_after);
   std::vector<std::pair<Version, KeyRange>> model;
   for (Version v = 1; v <= 2000; ++v) {
     std::string b = key(), e = key();
@@ -63,7 +70,11 @@ void CheckAgainstBruteForce(const std::vector<std::string>& keys, int hot_share)
     }
     r.Record(v, {{b, e}});
     model.push_back({v, {b, e}});
-    if (v % 97 == 0) {
+    // Reads are at most 39 versions old, so forgetting versions <= v - 50 changes no outcome.
+    if (prune_step > 0) {
+      if (v % 97 == 0) r.StartPrune();
+      r.PruneSome(v - 50, prune_step);
+    } else if (v % 97 == 0) {
       Version horizon = v - 50;
       r.Prune(horizon);
       std::erase_if(model, [&](const auto& m) { return m.first <= horizon; });
@@ -126,6 +137,112 @@ TEST(ResolverTest, QuietFirstBytesMatchBruteForceModel) {
   CheckAgainstBruteForce({"", "\x00"s, "\x00\x00"s, "\x01", "a", "a\x00"s, "a\x01", "a\xff", "b",
                           "b\x00"s, "\xfe", "\xff", "\xff\x00"s, "\xff\xff"},
                          85);
+}
+
+// Many keys, so write ranges cover many boundaries: with `wide_after` 2 most ranges go to the map
+// of wide ranges while the point writes inside them stay in the main map.
+std::vector<std::string> ManyKeys() {
+  std::vector<std::string> keys = {"", "\xff", "\xff\xff"};
+  for (int i = 0; i < 40; ++i) keys.push_back(fmt::format("k{:02}", i));
+  return keys;
+}
+
+TEST(ResolverTest, WideRangesMatchBruteForceModel) {
+  CheckAgainstBruteForce(ManyKeys(), 30, /*wide_after=*/2);
+  CheckAgainstBruteForce(ManyKeys(), 0, /*wide_after=*/0);  // every range wide
+}
+
+TEST(ResolverTest, PruningInStepsMatchesBruteForceModel) {
+  CheckAgainstBruteForce(ManyKeys(), 30, Resolver::kWideAfter, /*prune_step=*/1);
+  CheckAgainstBruteForce(ManyKeys(), 30, /*wide_after=*/3, /*prune_step=*/2);
+}
+
+// 1000 point writes, "p0000".."p0999", at versions 1..1000.
+void WritePoints(Resolver& r) {
+  for (int i = 0; i < 1000; ++i) {
+    std::string k = fmt::format("p{:04}", i);
+    r.Record(i + 1, {{k, k + std::string(1, '\0')}});
+  }
+}
+
+TEST(ResolverTest, ARangeOverManyBoundariesLeavesThemAndStillConflicts) {
+  Resolver r(/*wide_after=*/100);
+  WritePoints(r);
+  const size_t points = r.size();
+  ASSERT_EQ(points, 2001u);  // "" and each key's two edges
+  // Over 100 boundaries: kept in place; the range is two boundaries in the wide map.
+  r.Record(2000, {{"p0100", "p0500"}});
+  EXPECT_EQ(r.size(), points + 2);
+  EXPECT_EQ(r.wide_size(), 2u);
+  EXPECT_TRUE(r.ConflictsWith(1500, {"p0200", "p0201"}));
+  EXPECT_TRUE(r.ConflictsAt(1500, {"p0499\xff"}));
+  EXPECT_TRUE(r.ConflictsAt(1500, {"p0100"}));
+  EXPECT_FALSE(r.ConflictsAt(1500, {"p0500"}));
+  EXPECT_FALSE(r.ConflictsWith(1500, {"p0500", "p0999"}));
+  EXPECT_FALSE(r.ConflictsWith(1500, {"a", "p0100"}));
+  EXPECT_TRUE(r.ConflictsAt(998, {"p0998"}));  // the point writes outside it still count
+  EXPECT_FALSE(r.ConflictsAt(2000, {"p0200"}));
+  // At most 100 boundaries: erased, as a narrow write always is.
+  r.Record(2001, {{"p0600", "p0640"}});
+  EXPECT_EQ(r.size(), points + 2 - 79);  // 80 boundaries inside, 1 left at the range's start
+  EXPECT_EQ(r.wide_size(), 2u);
+  EXPECT_TRUE(r.ConflictsWith(2000, {"p0620", "p0621"}));
+  // A wide range over older wide ranges replaces them.
+  r.Record(2002, {{"p0000", "p0999"}});
+  EXPECT_EQ(r.wide_size(), 2u);
+  EXPECT_TRUE(r.ConflictsAt(2001, {"p0300"}));
+  // Pruning forgets them all: nothing written after 2002 remains.
+  r.Prune(2002);
+  EXPECT_EQ(r.size(), 1u);
+  EXPECT_FALSE(r.ConflictsWith(2002, {"", "\xff"}));
+}
+
+TEST(ResolverTest, PruningInStepsWalksABoundedPartAndEndsWhereAWholePassDoes) {
+  Resolver whole(/*wide_after=*/10), steps(/*wide_after=*/10);
+  for (Resolver* r : {&whole, &steps}) {
+    WritePoints(*r);
+    r->Record(1001, {{"p0500", "p0600"}});  // wide: 200 boundaries inside
+    r->Record(1002, {{"p0700", "p0800"}});
+  }
+  whole.Prune(1001);
+  EXPECT_FALSE(whole.pruning());
+  EXPECT_EQ(whole.size(), 3u);  // "", and the wide map's 1002 range
+  steps.StartPrune();
+  size_t calls = 0;
+  while (steps.pruning()) {
+    const size_t before = steps.size();
+    steps.PruneSome(1001, 16);
+    // Each step merges at most the 16 boundaries it walks.
+    EXPECT_GE(steps.size() + 16, before);
+    ++calls;
+    ASSERT_LT(calls, 1000u);
+  }
+  // 2000 + 2 + 4 boundaries, 16 at a time: one call per 16 at least.
+  EXPECT_GE(calls, 2006u / 16);
+  EXPECT_EQ(steps.size(), whole.size());
+  for (Version rv : {1000, 1001, 1002}) {
+    for (const char* k : {"p0000", "p0550", "p0750", "p0999"}) {
+      EXPECT_EQ(steps.ConflictsAt(rv, {k}), whole.ConflictsAt(rv, {k})) << k << " at " << rv;
+    }
+  }
+  EXPECT_TRUE(steps.ConflictsAt(1001, {"p0750"}));
+  // A pass over boundaries rewritten while it runs: each step resumes at its key, and what was
+  // written after the horizon stays.
+  Resolver r;
+  WritePoints(r);
+  r.StartPrune();
+  std::set<std::string> rewritten;
+  for (int i = 0; r.pruning(); ++i) {
+    ASSERT_LT(i, 10'000);
+    std::string k = fmt::format("p{:04}", (i * 37) % 1000);
+    r.Record(2000 + i, {{k, k + std::string(1, '\0')}});
+    rewritten.insert(k);
+    r.PruneSome(1999, 3);
+  }
+  EXPECT_EQ(r.size(), 1 + 2 * rewritten.size());
+  for (const std::string& k : rewritten) EXPECT_TRUE(r.ConflictsAt(1999, {k})) << k;
+  r.Prune(1999 + 10'000);
+  EXPECT_EQ(r.size(), 1u);
 }
 
 }  // namespace
