@@ -209,8 +209,8 @@ Status RunTenantDelete(const std::string& dir, Durability durability, const Benc
       std::this_thread::sleep_for(std::chrono::duration<double>(options.tenant_delete_wait_s));
     }
     if (phase == "after_prune") {
-      // The resolver prunes once as many commits as it holds boundaries (2 per loaded key)
-      // have passed since its last prune: this many guarantees a prune after the window.
+      // The resolver's prune pass after the window walks at least 512 boundaries (2 per loaded
+      // key) per commit group: this many commits walk them all, however they are grouped.
       fillers = 2 * (options.tenant_delete_keys + kSmall * kSmallKeys) + 10'000;
       TDB_RETURN_IF_ERROR(RunFillers(db, fillers));
     }
