@@ -97,6 +97,9 @@ class LocalEngine final : public Engine {
   // For tests: engines opened from now on acknowledge durable commits by the tree of wake-ups
   // used where the kernel has no futex_waitv (process-wide).
   static void DisableBroadcastAcksForTesting(bool disable);
+  // For tests: boundaries the conflict resolver holds (Resolver::size). REQUIRES: no commit in
+  // flight (the resolver belongs to the write leader).
+  size_t ResolverSizeForTesting() const { return resolver_.size(); }
   // For tests: whether this engine acknowledges durable commits by broadcast (see SyncRound).
   bool BroadcastAcks() const { return broadcast_acks_; }
   Result<int64_t> EstimateSize(std::string_view begin, std::string_view end) override;
