@@ -89,8 +89,17 @@ TEST(LocalEngineClearRangeTest, ClearingAMillionKeysCostsAboutWhatClearingTenDoe
   // 20 times the small clear, with a floor of 20 ms for a busy machine: clearing the keys one
   // by one takes several hundred milliseconds.
   EXPECT_LT(million, std::max(20 * ten, 20'000.0));
-  // The window passes: the next commit begins a prune pass over the 2,000,000 boundaries the
-  // load left in the resolver, and walks a bounded part of it, not all of them.
+  // The next commit groups forget the boundaries the clear covers, 512 or more each, before
+  // any prune pass (none has begun: the window has not passed).
+  auto& local = static_cast<LocalEngine&>(engine);
+  const size_t covered = local.ResolverSizeForTesting();
+  EXPECT_GT(covered, static_cast<size_t>(2 * kBigRange - 1000));  // the clear's group: 512
+  for (int i = 0; i < 50; ++i) {
+    ASSERT_TRUE(db.Run([](Transaction& tr) { return tr.Set("other", "x"); }).ok());
+  }
+  EXPECT_LE(local.ResolverSizeForTesting() + 50 * 512, covered);
+  // The window passes: the next commit begins a prune pass over the boundaries the load left
+  // in the resolver, and walks a bounded part of it, not all of them.
   clock->Advance(2 * kMaxReadVersionLag);
   auto start = steady_clock::now();
   ASSERT_TRUE(db.Run([](Transaction& tr) { return tr.Set("other", "x"); }).ok());

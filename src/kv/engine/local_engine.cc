@@ -416,11 +416,14 @@ std::unique_ptr<LocalEngine::WrittenGroup> LocalEngine::WriteGroup(
   commits_since_prune_ += written->writers.size();
   // Forget write versions older than any read version that may still commit. A pass over every
   // boundary starts once as many commits as there are boundaries have passed (amortized O(1)
-  // work per commit, holding between 5 and about 10 s of writes), and at least once per MVCC
-  // window: after a bulk load the resolver would otherwise hold every loaded key until as many
-  // commits again had passed. Each group then walks a bounded part of the pass, and more than
-  // twice the boundaries it may have added, so that a pass outruns any stream of writes.
-  // Decided by versions and counts only, like every resolver decision.
+  // work per commit), and at least once per MVCC window: after a bulk load the resolver would
+  // otherwise hold every loaded key until as many commits again had passed. Each group walks a
+  // bounded part (first of the boundaries wide ranges cover, then of the pass), and more than
+  // twice the boundaries it may have added, so that pruning outruns any stream of writes:
+  // under steady writes the resolver holds about the last 5-10 s of them. A bulk load followed
+  // by few commits is forgotten over the next groups, kPruneStep per group (2,000,000
+  // boundaries: ~3,900 groups), not in one stall. Decided by versions and counts only, like
+  // every resolver decision.
   if (!resolver_.pruning() && resolver_.size() > 1 &&
       (commits_since_prune_ >= std::max<uint64_t>(kPruneEvery, resolver_.size()) ||
        version - last_prune_version_ > kMaxReadVersionLag)) {
@@ -428,7 +431,7 @@ std::unique_ptr<LocalEngine::WrittenGroup> LocalEngine::WriteGroup(
     last_prune_version_ = version;
     commits_since_prune_ = 0;
   }
-  if (resolver_.pruning()) {
+  if (resolver_.pending()) {
     resolver_.PruneSome(version - kMaxReadVersionLag, kPruneStep + 4 * recorded);
   }
   return written;

@@ -100,6 +100,7 @@ void Resolver::RecordRange(Version version, std::string_view begin, std::string_
   if (Assign(main_, version, begin, end, wide_after_)) return;
   Assign(wide_, version, begin, end, SIZE_MAX);
   wide_newest_ = version;
+  covered_.push_back({std::string(begin), std::string(end), version});
 }
 
 bool Resolver::Assign(StepMap& steps, Version version, std::string_view begin, std::string_view end,
@@ -133,6 +134,7 @@ void Resolver::StartPrune() {
 }
 
 void Resolver::PruneSome(Version horizon, size_t budget) {
+  ForgetCovered(budget);
   while (prune_map_ != nullptr && budget > 0) {
     if (!PruneSteps(*prune_map_, prune_cursor_, horizon, budget)) return;
     prune_map_ = prune_map_ == &main_ ? &wide_ : nullptr;
@@ -168,6 +170,40 @@ bool Resolver::PruneSteps(StepMap& steps, std::string& cursor, Version horizon, 
   if (it == steps.end()) return true;
   cursor.assign(it->first);
   return false;
+}
+
+void Resolver::ForgetCovered(size_t& budget) {
+  while (!covered_.empty() && budget > 0) {
+    const Covered& c = covered_.front();
+    auto it = main_.lower_bound(covered_cursor_.empty() ? c.begin : covered_cursor_);
+    // A boundary whose version equals the step before it is no boundary: merged.
+    Version prev = it == main_.begin() ? -1 : std::prev(it)->second;
+    for (; it != main_.end() && it->first < c.end && budget > 0; --budget) {
+      auto next = std::next(it);
+      if (it->second > c.version) {  // written after the wide range
+        prev = it->second;
+        it = next;
+        continue;
+      }
+      // Its step [it, next) may reach past the range: split it at the range's end first.
+      if (next == main_.end() || next->first > c.end) {
+        next = main_.emplace_hint(next, c.end, it->second);
+      }
+      if (prev == 0) {
+        main_.erase(it);
+      } else {
+        it->second = 0;
+        prev = 0;
+      }
+      it = next;
+    }
+    if (it != main_.end() && it->first < c.end) {
+      covered_cursor_.assign(it->first);
+      return;
+    }
+    covered_.pop_front();
+    covered_cursor_.clear();
+  }
 }
 
 }  // namespace tenantdb::kv

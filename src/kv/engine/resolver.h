@@ -13,21 +13,26 @@
 // read inside a part of the keyspace written rarely (the system keys: a tenant's directory
 // entry, checked by nearly every tenant commit) is decided without searching the map.
 //
-// Bounded work per commit. Two things would otherwise cost a commit time in proportion to
-// what other commits wrote, stalling the commit pipeline behind it:
+// Work per commit bounded by the commit's own writes, not by what other commits wrote (which
+// would stall the commit pipeline behind it):
 // - A write range over many boundaries (a clear_range over a bulk load: a tenant delete)
 //   would erase them one by one. A range over more than `wide_after` boundaries of the main
 //   map is recorded in a second step map of its own (`wide_`) instead, leaving the boundaries
 //   it covers in place (their versions are older, so they cannot hide it). A read conflicts
 //   if either map has a newer version in its range: the newest write there is in one of them.
-// - Forgetting old versions walks every boundary. The walk is done in steps (PruneSome) of a
-//   bounded number of boundaries, resuming at a key, so each commit group pays a bounded part.
+//   The covered boundaries are then forgotten in steps (below): until they are, a read over
+//   them walks them. (Recording a wide range erases the wide ranges it covers at once; there
+//   are few, and each was a write of its own.)
+// - Forgetting old versions walks every boundary. It is done in steps (PruneSome) of a
+//   bounded number of boundaries, resuming at a key, so each commit group pays a bounded part:
+//   first of forgetting what wide ranges cover, then of the running pass.
 //
 // Thread safety: none; the engine calls it from the one thread that resolves a commit group.
 #pragma once
 
 #include <array>
 #include <cstddef>
+#include <deque>
 #include <map>
 #include <string>
 #include <string_view>
@@ -43,6 +48,8 @@ class Resolver {
   static constexpr size_t kWideAfter = 256;
 
   explicit Resolver(size_t wide_after = kWideAfter);
+  Resolver(const Resolver&) = delete;  // the prune pass points into the object
+  Resolver& operator=(const Resolver&) = delete;
 
   // True if a range in `reads` intersects a range recorded at a version > read_version.
   bool Conflicts(Version read_version, const std::vector<KeyRange>& reads) const;
@@ -63,11 +70,14 @@ class Resolver {
   // never changes an outcome, only what is held.
   //
   // StartPrune begins a pass over every boundary (again from the first, if one is running).
-  // PruneSome continues the running pass over at most `budget` boundaries, with the horizon
-  // given then; pruning() is false once the pass has covered the whole keyspace.
+  // PruneSome spends at most `budget` boundary visits: first forgetting the main map's
+  // boundaries that wide ranges cover (oldest range first), then continuing the running pass
+  // with the horizon given then. pruning() is false once the pass has covered the whole
+  // keyspace; pending() also while covered boundaries are left.
   void StartPrune();
   void PruneSome(Version horizon, size_t budget);
   bool pruning() const { return prune_map_ != nullptr; }
+  bool pending() const { return pruning() || !covered_.empty(); }
   // A whole pass at once.
   void Prune(Version horizon);
 
@@ -91,6 +101,9 @@ class Resolver {
   // (lowered by those visited). Returns true at the end of the map; otherwise `cursor` is the
   // next boundary to visit.
   static bool PruneSteps(StepMap& steps, std::string& cursor, Version horizon, size_t& budget);
+  // Forgets, over at most `budget` boundary visits, the versions of the main map that the
+  // oldest covered wide ranges dominate.
+  void ForgetCovered(size_t& budget);
 
   void RecordRange(Version version, std::string_view begin, std::string_view end);
 
@@ -107,6 +120,15 @@ class Resolver {
   // it resumes at.
   StepMap* prune_map_ = nullptr;
   std::string prune_cursor_;
+  // Wide ranges recorded, oldest first, whose covered boundaries of the main map are left to
+  // forget: within [begin, end) a main version <= `version` is dominated by the wide range's.
+  // The first resumes at `covered_cursor_` (empty: at its begin).
+  struct Covered {
+    std::string begin, end;
+    Version version;
+  };
+  std::deque<Covered> covered_;
+  std::string covered_cursor_;
 };
 
 }  // namespace tenantdb::kv

@@ -70,7 +70,7 @@ void CheckAgainstBruteForce(const std::vector<std::string>& keys, int hot_share,
     }
     r.Record(v, {{b, e}});
     model.push_back({v, {b, e}});
-    // Reads are at most 39 versions old, so forgetting versions <= v - 50 changes no outcome.
+    // Reads are at most 50 versions old, so forgetting versions <= v - 50 changes no outcome.
     if (prune_step > 0) {
       if (v % 97 == 0) r.StartPrune();
       r.PruneSome(v - 50, prune_step);
@@ -81,7 +81,8 @@ void CheckAgainstBruteForce(const std::vector<std::string>& keys, int hot_share,
     }
     std::string rb = key(), re = key();
     if (rb > re) std::swap(rb, re);
-    Version rv = std::max<Version>(0, v - static_cast<Version>(rng() % 40));
+    // Down to the horizon itself.
+    Version rv = std::max<Version>(0, v - static_cast<Version>(rng() % 51));
     bool expected = false;
     for (const auto& [mv, mr] : model) {
       if (mv > rv && rb < re && mr.begin < re && rb < mr.end && mr.begin < mr.end) expected = true;
@@ -243,6 +244,117 @@ TEST(ResolverTest, PruningInStepsWalksABoundedPartAndEndsWhereAWholePassDoes) {
   for (const std::string& k : rewritten) EXPECT_TRUE(r.ConflictsAt(1999, {k})) << k;
   r.Prune(1999 + 10'000);
   EXPECT_EQ(r.size(), 1u);
+}
+
+TEST(ResolverTest, BoundariesUnderAWideRangeAreForgottenInStepsAndReadsStayExact) {
+  Resolver r(/*wide_after=*/100);
+  WritePoints(r);
+  r.Record(2000, {{"p0100", "p0900"}});  // wide: 1,600 boundaries inside
+  std::string p500 = "p0500";
+  r.Record(2001, {{p500, p500 + std::string(1, '\0')}});  // written after it, inside it
+  ASSERT_EQ(r.size(), 2003u);
+  ASSERT_TRUE(r.pending());
+  ASSERT_FALSE(r.pruning());
+  // Horizon 0: nothing is forgotten for its age, only what the wide range dominates.
+  int calls = 0;
+  while (r.pending()) {
+    r.PruneSome(0, 64);
+    ASSERT_LT(++calls, 1000);
+  }
+  EXPECT_GE(calls, 1600 / 64);
+  // The region keeps only the write made after the wide range (its 2 edges).
+  EXPECT_EQ(r.size(), 2003u - 1600 + 2);
+  EXPECT_TRUE(r.ConflictsAt(1999, {"p0300"}));
+  EXPECT_FALSE(r.ConflictsAt(2000, {"p0300"}));
+  EXPECT_TRUE(r.ConflictsAt(2000, {p500}));
+  EXPECT_FALSE(r.ConflictsWith(2001, {"p0100", "p0900"}));
+  EXPECT_TRUE(r.ConflictsAt(950, {"p0950"}));  // outside: untouched
+  EXPECT_TRUE(r.ConflictsAt(50, {"p0050"}));
+
+  // A covered step reaching past the wide range's end keeps its version there.
+  Resolver s(/*wide_after=*/4);
+  s.Record(5, {{"q", "r"}});  // one step over every key starting with "q"
+  for (int i = 0; i < 10; ++i) {
+    std::string k = fmt::format("p{:04}", i);
+    s.Record(10 + i, {{k, k + std::string(1, '\0')}});
+  }
+  s.Record(100, {{"p", "qm"}});  // wide, ending inside the "q" step
+  for (int i = 0; s.pending(); ++i) {
+    ASSERT_LT(i, 1000);
+    s.PruneSome(0, 3);
+  }
+  EXPECT_TRUE(s.ConflictsAt(4, {"qz"}));
+  EXPECT_TRUE(s.ConflictsAt(99, {"q"}));
+  EXPECT_FALSE(s.ConflictsAt(100, {"qa"}));
+  EXPECT_FALSE(s.ConflictsWith(5, {"qm", "r"}));
+}
+
+// Random histories: keys around the edges ("", 0x00, 0xff), ranges wide from 0 to 5 boundaries
+// on, passes started, walked in random steps or whole, with a horizon that grows between them;
+// every read, at versions down to the newest horizon, against the brute-force model.
+TEST(ResolverTest, RandomOperationMixesMatchBruteForceModel) {
+  using namespace std::string_literals;
+  const uint64_t seed = tenantdb::testing::TestSeed();
+  for (int round = 0; round < 40 * tenantdb::testing::TestScale(); ++round) {
+    std::mt19937_64 rng(seed + static_cast<uint64_t>(round));
+    std::vector<std::string> keys = {"", "\x00"s, "\x00\x00"s, "\xff", "\xff\xff"};
+    for (int i = 0; i < 20; ++i) {
+      std::string k;
+      for (int j = static_cast<int>(rng() % 3); j > 0; --j) k.push_back("ab\x00\xff"[rng() % 4]);
+      keys.push_back(k);
+      keys.push_back("k" + std::to_string(rng() % 50));
+    }
+    auto key = [&] { return keys[rng() % keys.size()]; };
+    auto range = [&](bool point) {
+      std::string b = key(), e = key();
+      if (point) e = b + "\x00"s;
+      if (b > e) std::swap(b, e);
+      return KeyRange{b, e};
+    };
+    Resolver r(/*wide_after=*/rng() % 6);
+    std::vector<std::pair<Version, KeyRange>> model;
+    Version newest_horizon = 0;
+    const Version lag = 1 + static_cast<Version>(rng() % 20);
+    for (Version v = 1; v <= 300; ++v) {
+      for (int w = static_cast<int>(rng() % 3); w > 0; --w) {
+        KeyRange kr = range(rng() % 3 == 0);
+        r.Record(v, {kr});
+        model.push_back({v, kr});
+      }
+      const Version horizon = v - lag;
+      switch (rng() % 10) {
+        case 0:
+          r.StartPrune();
+          break;
+        case 9:
+          r.Prune(horizon);
+          newest_horizon = std::max(newest_horizon, horizon);
+          break;
+        default:
+          r.PruneSome(horizon, 1 + rng() % 4);
+          newest_horizon = std::max(newest_horizon, horizon);
+      }
+      for (int q = 0; q < 10; ++q) {
+        const bool point = rng() % 2 == 0;
+        KeyRange read = range(point);
+        Version rv = std::max<Version>(
+            0, newest_horizon +
+                   static_cast<Version>(rng() % static_cast<uint64_t>(v - newest_horizon + 1)));
+        bool expected = false;
+        for (const auto& [mv, w] : model) {
+          expected = expected || (mv > rv && w.begin < read.end && read.begin < w.end &&
+                                  w.begin < w.end && read.begin < read.end);
+        }
+        bool got = point ? r.ConflictsAt(rv, {read.begin}) : r.ConflictsWith(rv, read);
+        ASSERT_EQ(got, expected) << "round " << round << " version " << v << " read ["
+                                 << Printable(read.begin) << ", " << Printable(read.end) << ") at "
+                                 << rv << (point ? " (point)" : "");
+      }
+    }
+    r.Prune(1000);
+    EXPECT_EQ(r.size(), 1u) << "round " << round;
+    EXPECT_FALSE(r.pending());
+  }
 }
 
 }  // namespace
