@@ -51,16 +51,17 @@ bool Resolver::ConflictsWith(Version read_version, const KeyRange& r) const {
   if (r.begin >= r.end) return false;
   auto [first, last] = FirstBytes(r.begin, r.end);
   if (first == last && newest_by_first_byte_[first] <= read_version) return false;
-  return AboveIn(main_, read_version, r.begin, r.end) ||
-         (wide_newest_ > read_version && AboveIn(wide_, read_version, r.begin, r.end));
+  // The wide ranges first: few, and over boundaries of the main map not yet forgotten.
+  return (wide_newest_ > read_version && AboveIn(wide_, read_version, r.begin, r.end)) ||
+         AboveIn(main_, read_version, r.begin, r.end);
 }
 
 bool Resolver::ConflictsAt(Version read_version, const CommitRequest::ReadPoints& keys) const {
   for (std::string_view key : keys) {
     int first = key.empty() ? 0 : static_cast<uint8_t>(key[0]);  // FirstBytes of the point
     if (newest_by_first_byte_[first] <= read_version) continue;
-    if (AboveAt(main_, read_version, key) ||
-        (wide_newest_ > read_version && AboveAt(wide_, read_version, key))) {
+    if ((wide_newest_ > read_version && AboveAt(wide_, read_version, key)) ||
+        AboveAt(main_, read_version, key)) {
       return true;
     }
   }
