@@ -289,6 +289,46 @@ TEST(ResolverTest, BoundariesUnderAWideRangeAreForgottenInStepsAndReadsStayExact
   EXPECT_FALSE(s.ConflictsWith(5, {"qm", "r"}));
 }
 
+TEST(ResolverTest, ForgettingUnderAWideRangeResumesWhereItStopped) {
+  // The region starts with 300 boundaries written after the wide range: with a budget of 1 per
+  // step, forgetting must resume past them rather than walk them again each time.
+  Resolver r(/*wide_after=*/10);
+  WritePoints(r);
+  r.Record(2000, {{"p0000", "p0999"}});
+  for (int i = 0; i < 150; ++i) {
+    std::string k = fmt::format("p{:04}", i);
+    r.Record(2001, {{k, k + std::string(1, '\0')}});
+  }
+  int calls = 0;
+  while (r.pending()) {
+    r.PruneSome(0, 1);
+    ASSERT_LT(++calls, 2 * 2000 + 10) << "forgetting does not progress";
+  }
+  EXPECT_EQ(r.size(), 1u + 2 * 150 + 2 + 2);  // "", the rewritten keys, p0999, the wide range
+  EXPECT_TRUE(r.ConflictsAt(2000, {"p0149"}));
+  EXPECT_FALSE(r.ConflictsAt(2000, {"p0150"}));
+  EXPECT_TRUE(r.ConflictsAt(1999, {"p0150"}));
+}
+
+TEST(ResolverTest, WritesInTheSameCommitAsAWideRangeAreForgottenUnderIt) {
+  // A commit that clears a range and sets keys in it: the sets (recorded after the clear, at the
+  // same version) are dominated by the clear's wide range.
+  Resolver r(/*wide_after=*/10);
+  WritePoints(r);
+  r.Record(2000, {{"p0000", "p0999"}});
+  for (int i = 0; i < 100; ++i) {
+    std::string k = fmt::format("p{:04}", i * 3);
+    r.Record(2000, {{k, k + std::string(1, '\0')}});
+  }
+  for (int i = 0; r.pending(); ++i) {
+    ASSERT_LT(i, 1000);
+    r.PruneSome(0, 64);
+  }
+  EXPECT_EQ(r.size(), 1u + 2 + 2);  // "", p0999 and its edge, the wide range
+  EXPECT_TRUE(r.ConflictsAt(1999, {"p0297"}));
+  EXPECT_FALSE(r.ConflictsAt(2000, {"p0297"}));
+}
+
 // Random histories: keys around the edges ("", 0x00, 0xff), ranges wide from 0 to 5 boundaries
 // on, passes started, walked in random steps or whole, with a horizon that grows between them;
 // every read, at versions down to the newest horizon, against the brute-force model.
