@@ -3,6 +3,8 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <optional>
+#include <string>
 
 #include "kv/engine/engine.h"
 
@@ -189,7 +191,12 @@ Status FlushPending(Database& db, TenantRuntime& rt) {
   RunOptions options;
   options.transaction.system_access = true;
   Status s = db.Run(
-      [&](Transaction& tr) {
+      [&](Transaction& tr) -> Status {
+        // A deleted tenant's usage is dropped: its counters went with it, and a key written
+        // now would stay forever (ids are never reused). Reading the entry puts it in the read
+        // set, so a delete committing meanwhile makes this retry and drop it.
+        TDB_ASSIGN_OR_RETURN(std::optional<std::string> entry, tr.Get(rt.entry_key));
+        if (!entry.has_value()) return Status::OK();
         return tr.Atomic(MutationType::kAdd, UsageKey(rt.id, DayOf(NowMicros(db))),
                          EncodeUsage(pending));
       },

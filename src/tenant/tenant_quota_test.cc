@@ -215,6 +215,31 @@ TEST_P(TenantQuotaTest, StorageQuotaRefusesTheWriteThatGoesOver) {
   TDB_EXPECT_OK(t.Run([](TenantTransaction& tr) { return tr.ClearRange("", "\xff"); }));
 }
 
+// A tenant over its storage quota (here: lowered below what it holds) can still free space:
+// a transaction that only clears adds nothing and is never refused for storage, while any set
+// or atomic operation in a transaction is.
+TEST_P(TenantQuotaTest, ATenantOverItsStorageQuotaCanClear) {
+  TDB_ASSERT_OK_AND_ASSIGN(Tenant t, Make("t"));
+  TDB_ASSERT_OK_AND_ASSIGN(TenantInfo info, dir().Get("t"));
+  const std::string long_key = "a-key-longer-than-the-quota";
+  TDB_ASSERT_OK(TenantPut(t, long_key, std::string(1000, 'v')));
+  TDB_ASSERT_OK(TenantPut(t, "keep", "v"));
+  TDB_ASSERT_OK(dir().SetQuota("t", {.storage_bytes = 1}));
+  TDB_EXPECT_ERROR(TenantPut(t, "new", "v"), ErrorCode::kQuotaExceeded);
+  TDB_EXPECT_ERROR(t.Run([](TenantTransaction& tr) { return tr.Add("n", 1); }),
+                   ErrorCode::kQuotaExceeded);
+  TDB_EXPECT_OK(t.Run([&](TenantTransaction& tr) { return tr.Clear(long_key); }));
+  TDB_EXPECT_OK(t.Run([](TenantTransaction& tr) { return tr.ClearRange("a", "b"); }));
+  // A clear with a set is checked for the set's bytes.
+  TDB_EXPECT_ERROR(t.Run([](TenantTransaction& tr) {
+    TDB_RETURN_IF_ERROR(tr.Clear("keep"));
+    return tr.Set("k", "v");
+  }),
+                   ErrorCode::kQuotaExceeded);
+  TDB_ASSERT_OK_AND_ASSIGN(Model raw, RawUnder(info.prefix));
+  EXPECT_EQ(raw, (Model{{"keep", "v"}}));
+}
+
 // Stored bytes come from the engine's estimate, refreshed at most once a second.
 TEST_P(TenantQuotaTest, StoredBytesGrowAndDriveTheStorageQuota) {
   std::mt19937_64 rng(testing::TestSeed());

@@ -212,6 +212,7 @@ Status TenantTransactionImpl::Set(std::string_view key, std::string_view value) 
   wrote_ = true;
   usage_.writes += 1;
   usage_.bytes_written += static_cast<int64_t>(key.size() + value.size());
+  bytes_added_ += static_cast<int64_t>(key.size() + value.size());
   return Status::OK();
 }
 
@@ -246,6 +247,7 @@ Status TenantTransactionImpl::Atomic(MutationType op, std::string_view key,
   wrote_ = true;
   usage_.writes += 1;
   usage_.bytes_written += static_cast<int64_t>(key.size() + param.size());
+  bytes_added_ += static_cast<int64_t>(key.size() + param.size());
   return Status::OK();
 }
 
@@ -274,6 +276,7 @@ Status TenantTransactionImpl::SetVersionstampedKey(std::string_view key, std::st
   wrote_ = true;
   usage_.writes += 1;
   usage_.bytes_written += static_cast<int64_t>(body.size() + value.size());
+  bytes_added_ += static_cast<int64_t>(body.size() + value.size());
   return Status::OK();
 }
 
@@ -286,6 +289,7 @@ Status TenantTransactionImpl::SetVersionstampedValue(std::string_view key, std::
   wrote_ = true;
   usage_.writes += 1;
   usage_.bytes_written += static_cast<int64_t>(key.size() + value.size());
+  bytes_added_ += static_cast<int64_t>(key.size() + value.size());
   return Status::OK();
 }
 
@@ -312,14 +316,14 @@ Status TenantTransactionImpl::Commit() {
     usage_ = {};
     return Status::OK();
   }
-  if (rt_->HasStorageQuota()) {
+  if (bytes_added_ > 0 && rt_->HasStorageQuota()) {
     TenantQuota quota = rt_->quota();
     TDB_ASSIGN_OR_RETURN(int64_t stored, rt_->StoredEstimate(db_, now));
-    if (stored + usage_.bytes_written > quota.storage_bytes) {
+    if (stored + bytes_added_ > quota.storage_bytes) {
       return Error(ErrorCode::kQuotaExceeded,
                    fmt::format("tenant '{}': storage quota of {} bytes exceeded ({} bytes "
                                "stored, estimated, and {} written by this transaction)",
-                               rt_->name, quota.storage_bytes, stored, usage_.bytes_written));
+                               rt_->name, quota.storage_bytes, stored, bytes_added_));
     }
   }
   UsageDelta total = usage_;
@@ -342,6 +346,7 @@ void TenantTransactionImpl::Reset() {
   write_checked_ = false;
   used_cached_entry_ = false;
   wrote_ = false;
+  bytes_added_ = 0;
   poisoned_ = Status::OK();
   usage_ = {};
   now_ = -1;

@@ -74,6 +74,10 @@ class TenantTransactionImpl {
   bool write_checked_ = false;
   bool used_cached_entry_ = false;  // CheckWritable relied on the runtime's ActiveSince
   bool wrote_ = false;
+  // Bytes this transaction's sets and atomic operations write: what the storage quota checks.
+  // A transaction that only clears is never refused for storage (it is how a tenant over its
+  // quota frees space).
+  int64_t bytes_added_ = 0;
   Status poisoned_;  // quota_exceeded: the commit must fail too
   UsageDelta usage_;
   int64_t now_ = -1;  // as last read (Now), or -1
