@@ -69,6 +69,12 @@ struct TenantUsage {
   int64_t writes = 0;
   int64_t bytes_read = 0;
   int64_t bytes_written = 0;
+  // The estimate of the tenant's stored bytes (StoredBytes) last sampled that day, or -1 when
+  // none was: sampled by the tenant's first write commit of the day, then by a write commit
+  // at most once a minute; today's row has the estimate as of the Usage() call. Stored data
+  // changes only by writes, so a day without a sample (or without a row) stored about what
+  // the last sample before it says.
+  int64_t bytes_stored = -1;
 };
 
 struct TenantPage {

@@ -36,7 +36,8 @@ constexpr const char* kFooter = R"(Commands:
   tenant rename FROM TO         tenant lock NAME         tenant unlock NAME
   tenant delete NAME --yes      Delete the tenant AND ALL ITS DATA at once (no undo)
   tenant usage NAME [--from YYYY-MM-DD] [--to YYYY-MM-DD]
-                                Reads, writes and bytes per day (default: the last 30)
+                                Reads, writes, bytes and stored bytes per day (default: the
+                                last 30)
   tenant quota NAME [--storage BYTES] [--ops N]
                                 Print the quotas, or set them (0 is unlimited)
   bench [--workload NAME,...] [--threads 1,2,32] [--durability sync,async]

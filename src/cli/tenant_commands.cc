@@ -22,7 +22,7 @@ escaped like keys: \xNN is any byte, \\ a backslash. A name starting with '-' go
   tenantdb tenant create acme --storage-quota 10GiB --ops-quota 1000
   tenantdb tenant list --limit 20                 name, id, state, created, quotas
   tenantdb tenant show 'caf\xc3\xa9'              every field of the tenant "café"
-  tenantdb tenant usage acme --from 2024-05-01    reads and writes per day (UTC)
+  tenantdb tenant usage acme --from 2024-05-01    reads, writes, stored bytes per day (UTC)
   tenantdb tenant quota acme --ops 0              0 is unlimited
   tenantdb tenant delete acme --yes               deletes the tenant AND ALL ITS DATA
   tenantdb --tenant acme kv set k v               kv and shell inside one tenant
@@ -302,17 +302,24 @@ Outcome Usage(TenantDirectory& dir, const TenantCommand& c, const GlobalOptions&
   if (global.json) {
     for (const TenantUsage& u : *days) {
       out << fmt::format(
-          "{{\"day\":\"{}\",\"reads\":{},\"writes\":{},\"bytes_read\":{},\"bytes_written\":{}}}\n",
-          DayText(u.day), u.reads, u.writes, u.bytes_read, u.bytes_written);
+          "{{\"day\":\"{}\",\"reads\":{},\"writes\":{},\"bytes_read\":{},\"bytes_written\":{},"
+          "\"bytes_stored\":{}}}\n",
+          DayText(u.day), u.reads, u.writes, u.bytes_read, u.bytes_written,
+          u.bytes_stored < 0 ? std::string("null") : std::to_string(u.bytes_stored));
     }
     return Outcome::Ok();
   }
   TenantUsage total;
   std::vector<std::vector<std::string>> rows;
+  // The total row has no stored bytes (a sample per day, not a sum): "-", as a day without one.
   auto row = [](std::string day, const TenantUsage& u) {
-    return std::vector<std::string>{std::move(day), std::to_string(u.reads),
-                                    std::to_string(u.writes), std::to_string(u.bytes_read),
-                                    std::to_string(u.bytes_written)};
+    return std::vector<std::string>{
+        std::move(day),
+        std::to_string(u.reads),
+        std::to_string(u.writes),
+        std::to_string(u.bytes_read),
+        std::to_string(u.bytes_written),
+        u.bytes_stored < 0 ? std::string("-") : std::to_string(u.bytes_stored)};
   };
   for (const TenantUsage& u : *days) {
     rows.push_back(row(DayText(u.day), u));
@@ -322,8 +329,8 @@ Outcome Usage(TenantDirectory& dir, const TenantCommand& c, const GlobalOptions&
     total.bytes_written += u.bytes_written;
   }
   rows.push_back(row("total", total));
-  PrintTable(out, {"DAY", "READS", "WRITES", "BYTES READ", "BYTES WRITTEN"}, rows,
-             {false, true, true, true, true});
+  PrintTable(out, {"DAY", "READS", "WRITES", "BYTES READ", "BYTES WRITTEN", "BYTES STORED"}, rows,
+             {false, true, true, true, true, true});
   return Outcome::Ok();
 }
 
@@ -423,7 +430,8 @@ void AddTenantCommands(CLI::App& app, TenantCommand& command) {
 
   CLI::App* usage = tenant->add_subcommand(
       "usage",
-      "Print a tenant's reads, writes and bytes per day (UTC); days without use are left out");
+      "Print a tenant's reads, writes, bytes and stored bytes (the estimate sampled that day; "
+      "today's as of now) per day (UTC); days without use are left out");
   add_name(usage);
   AddOptional(
       usage, "--from", command.from,

@@ -261,19 +261,32 @@ Result<std::vector<TenantUsage>> TenantDirectory::Usage(std::string_view name, i
   // readable first.
   TDB_RETURN_IF_ERROR(db_->engine().PublishDeferred());
   std::vector<TenantUsage> out;
+  // Each day's counter, then its stored-bytes sample.
+  const std::string end = to_day == INT64_MAX ? tenant::UsageRange(info.id).second
+                                              : tenant::UsageKey(info.id, to_day + 1);
   TDB_RETURN_IF_ERROR(db_->Run(
       [&](Transaction& tr) -> Status {
         out.clear();
-        TDB_ASSIGN_OR_RETURN(RangeResult r,
-                             tr.GetRange(tenant::UsageKey(info.id, from_day),
-                                         tenant::UsageKey(info.id, to_day) + std::string(1, '\0')));
+        TDB_ASSIGN_OR_RETURN(RangeResult r, tr.GetRange(tenant::UsageKey(info.id, from_day), end));
         for (const KeyValue& kv : r.kvs) {
-          TDB_ASSIGN_OR_RETURN(int64_t day, tenant::DayFromUsageKey(kv.key));
-          out.push_back(tenant::DecodeUsage(day, kv.value));
+          TDB_ASSIGN_OR_RETURN(tenant::UsageKeyParts key, tenant::ParseUsageKey(kv.key));
+          if (!key.stored_sample) {
+            out.push_back(tenant::DecodeUsage(key.day, kv.value));
+            continue;
+          }
+          if (out.empty() || out.back().day != key.day) out.push_back(TenantUsage{.day = key.day});
+          out.back().bytes_stored = tenant::DecodeStoredSample(kv.value);
         }
         return Status::OK();
       },
       SystemRun()));
+  // Today's row, if there is one, gets the estimate as of now rather than its last sample.
+  const int64_t today = tenant::DayOf(tenant::NowMicros(*db_));
+  if (!out.empty() && out.back().day == today) {
+    tenant::TenantRuntime probe(info.id, info.name);
+    TDB_ASSIGN_OR_RETURN(out.back().bytes_stored,
+                         db_->engine().EstimateSize(probe.prefix, probe.clear_end));
+  }
   return out;
 }
 

@@ -68,9 +68,21 @@ std::string UsageKey(int64_t id, int64_t day) { return UsageSpace().Pack(Tuple::
 std::pair<std::string, std::string> UsageRange(int64_t id) {
   return UsageSpace().Range(Tuple::Of(id));
 }
-Result<int64_t> DayFromUsageKey(std::string_view key) {
+std::string StoredSampleKey(int64_t id, int64_t day) {
+  return UsageSpace().Pack(Tuple::Of(id, day, std::string("stored")));
+}
+Result<UsageKeyParts> ParseUsageKey(std::string_view key) {
   TDB_ASSIGN_OR_RETURN(Tuple t, Stored(UsageSpace().Unpack(key), "usage key"));
-  return Element<int64_t>(t, 1, "usage key");
+  UsageKeyParts parts;
+  TDB_ASSIGN_OR_RETURN(parts.day, Element<int64_t>(t, 1, "usage key"));
+  if (t.size() == 3) {
+    TDB_ASSIGN_OR_RETURN(std::string tag, Element<std::string>(t, 2, "usage key"));
+    if (tag != "stored") return Error(ErrorCode::kCorruption, "tenant directory: bad usage key");
+    parts.stored_sample = true;
+  } else if (t.size() != 2) {
+    return Error(ErrorCode::kCorruption, "tenant directory: bad usage key");
+  }
+  return parts;
 }
 
 std::string EncodeId(int64_t id) { return Tuple::Of(id).Pack(); }
@@ -127,5 +139,13 @@ std::string EncodeUsage(const UsageDelta& d) {
 TenantUsage DecodeUsage(int64_t day, std::string_view value) {
   return {day, GetLane(value, 0), GetLane(value, 1), GetLane(value, 2), GetLane(value, 3)};
 }
+
+std::string EncodeStoredSample(int64_t bytes) {
+  std::string out(8, '\0');
+  PutLane(out.data(), bytes);
+  return out;
+}
+
+int64_t DecodeStoredSample(std::string_view value) { return GetLane(value, 0); }
 
 }  // namespace tenantdb::tenant

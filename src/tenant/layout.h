@@ -39,7 +39,18 @@ inline constexpr int64_t kIdBlock = 64;
 std::string NextIdKey();
 std::string UsageKey(int64_t id, int64_t day);
 std::pair<std::string, std::string> UsageRange(int64_t id);
-Result<int64_t> DayFromUsageKey(std::string_view key);
+// The stored-bytes sample of tenant `id` on `day` (TenantUsage::bytes_stored): it sorts right
+// after the day's counter, inside UsageRange(id), so a delete clears it with the counters.
+std::string StoredSampleKey(int64_t id, int64_t day);
+// A key of UsageRange: its day, and whether it is the day's stored-bytes sample rather than
+// its counter.
+struct UsageKeyParts {
+  int64_t day = 0;
+  bool stored_sample = false;
+};
+Result<UsageKeyParts> ParseUsageKey(std::string_view key);
+std::string EncodeStoredSample(int64_t bytes);
+int64_t DecodeStoredSample(std::string_view value);
 
 std::string EncodeId(int64_t id);
 Result<int64_t> DecodeId(std::string_view value);

@@ -130,6 +130,16 @@ Result<int64_t> TenantRuntime::StoredEstimate(Database& db, int64_t now) {
   return *estimate;
 }
 
+bool TenantRuntime::SampleDue(int64_t now) const {
+  constexpr int64_t kSampleEvery = 60'000'000;
+  int64_t at = sampled_at_.load(std::memory_order_relaxed);
+  return at < 0 || DayOf(at) != DayOf(now) || now - at >= kSampleEvery;
+}
+
+void TenantRuntime::SampleCarried(int64_t now) {
+  sampled_at_.store(now, std::memory_order_relaxed);
+}
+
 namespace {
 
 // This thread's pending-usage slot: threads are spread over the slots round-robin.

@@ -56,6 +56,10 @@ struct TenantRuntime {
 
   // The stored-bytes estimate, refreshed from the engine when over a second old.
   Result<int64_t> StoredEstimate(Database& db, int64_t now_micros);
+  // Whether a write commit at `now_micros` should carry a stored-bytes sample for its day: none
+  // was carried that day yet, or the last is a minute old. SampleCarried records one.
+  bool SampleDue(int64_t now_micros) const;
+  void SampleCarried(int64_t now_micros);
 
   // Usage of read-only transactions waiting to be written by the next write transaction or
   // by a flush. Add returns true when the oldest pending usage is over a second old.
@@ -73,11 +77,12 @@ struct TenantRuntime {
   std::atomic<int64_t> ops_limit_{0};
   std::atomic<int64_t> storage_limit_{0};
   std::atomic<int64_t> quota_read_at_{-1};
-  double tokens_ = 0;            // GUARDED_BY(mu_)
-  int64_t refilled_at_ = 0;      // GUARDED_BY(mu_)
-  int64_t stored_estimate_ = 0;  // GUARDED_BY(mu_)
-  int64_t stored_at_ = -1;       // GUARDED_BY(mu_)
-  bool estimating_ = false;      // GUARDED_BY(mu_): a thread is refreshing stored_estimate_
+  std::atomic<int64_t> sampled_at_{-1};  // when a write commit last carried a stored sample
+  double tokens_ = 0;                    // GUARDED_BY(mu_)
+  int64_t refilled_at_ = 0;              // GUARDED_BY(mu_)
+  int64_t stored_estimate_ = 0;          // GUARDED_BY(mu_)
+  int64_t stored_at_ = -1;               // GUARDED_BY(mu_)
+  bool estimating_ = false;              // GUARDED_BY(mu_): a thread is refreshing stored_estimate_
   // Pending usage (see AddPending), in slots picked by thread so concurrent readers do not
   // write one shared cache line, and since when (-1: none).
   struct alignas(64) PendingSlot {

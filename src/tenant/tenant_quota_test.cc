@@ -283,6 +283,39 @@ TEST_P(TenantQuotaTest, StoredBytesGrowAndDriveTheStorageQuota) {
   TDB_EXPECT_ERROR(TenantPut(t, "more", RandomBytes(rng, 40'000)), ErrorCode::kQuotaExceeded);
 }
 
+// Stored bytes per day: a write commit samples the estimate (before its own writes) at the
+// tenant's first write of a day and then at most once a minute; today's row has the estimate
+// as of the Usage() call.
+TEST_P(TenantQuotaTest, UsageSamplesStoredBytesPerDay) {
+  std::mt19937_64 rng(testing::TestSeed());
+  TDB_ASSERT_OK_AND_ASSIGN(Tenant t, Make("t"));
+  auto load = [&](std::string_view tag, int kib) {
+    for (int i = 0; i < kib / 10; ++i) {
+      TDB_ASSERT_OK(TenantPut(t, fmt::format("{}/{:03}", tag, i), RandomBytes(rng, 10'240)));
+    }
+  };
+  constexpr int64_t kDay = 86'400'000'000;
+  load("d0", 200);  // day 0: its first commit samples the empty tenant
+  TDB_ASSERT_OK_AND_ASSIGN(int64_t after_day0, dir().StoredBytes("t"));
+  if (after_day0 < 150'000) GTEST_SKIP() << "the engine estimates only " << after_day0;
+  clock().Advance(kDay);
+  load("d1a", 10);  // day 1: the first commit samples the 200 KiB
+  clock().Advance(120'000'000);
+  load("d1b", 400);  // two minutes later: sampled again, before these 400 KiB
+  clock().Advance(120'000'000);
+  load("d1c", 10);  // and again: with them
+  clock().Advance(kDay);
+  load("d2", 10);
+  TDB_ASSERT_OK_AND_ASSIGN(std::vector<TenantUsage> days, dir().Usage("t", 0, INT64_MAX / 2));
+  ASSERT_EQ(days.size(), 3u);
+  EXPECT_GE(days[0].bytes_stored, 0);
+  EXPECT_LT(days[0].bytes_stored, 100'000) << "day 0's sample is of the empty tenant";
+  EXPECT_GT(days[1].bytes_stored, 450'000) << "day 1's last sample is from after its 400 KiB";
+  TDB_ASSERT_OK_AND_ASSIGN(int64_t now, dir().StoredBytes("t"));
+  EXPECT_EQ(days[2].bytes_stored, now) << "today's row has the estimate as of the call";
+  EXPECT_EQ(days[2].day, days[1].day + 1);
+}
+
 TEST_P(TenantQuotaTest, UsageCountsReadsAndWritesPerDay) {
   TDB_ASSERT_OK_AND_ASSIGN(Tenant t, Make("t"));
   TDB_ASSERT_OK_AND_ASSIGN(Tenant other, Make("other"));

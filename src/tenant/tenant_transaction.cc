@@ -329,10 +329,22 @@ Status TenantTransactionImpl::Commit() {
   UsageDelta total = usage_;
   UsageDelta pending = rt_->TakePending();
   total += pending;
+  // The day's stored-bytes sample: at the first write commit of the day, then once a minute (an
+  // estimate that fails to refresh is left for a later commit, not failing this one).
+  bool sampled = false;
+  if (rt_->SampleDue(now)) {
+    Result<int64_t> stored = rt_->StoredEstimate(db_, now);
+    if (stored.ok()) {
+      TDB_RETURN_IF_ERROR(
+          tr_.Set(StoredSampleKey(rt_->id, DayOf(now)), EncodeStoredSample(*stored)));
+      sampled = true;
+    }
+  }
   // Deferred: written with the commit, readable once published (TenantDirectory::Usage
   // publishes first), so the usage key is not a new entry of the ordered store per commit.
   Status s = tr_.AddDeferred(CachedUsageKey(rt_->id, DayOf(now)), EncodeUsage(total));
   if (s.ok()) s = tr_.Commit();
+  if (s.ok() && sampled) rt_->SampleCarried(now);
   if (!s.ok()) {
     rt_->AddPending(pending, now);     // put back for a later write or flush
     rt_->ForgetEntry(NowMicros(db_));  // the entry may have changed: read it again
