@@ -71,9 +71,10 @@ struct TenantUsage {
   int64_t bytes_written = 0;
   // The estimate of the tenant's stored bytes (StoredBytes) last sampled that day, or -1 when
   // none was: sampled by the tenant's first write commit of the day, then by a write commit
-  // at most once a minute; today's row has the estimate as of the Usage() call. Stored data
-  // changes only by writes, so a day without a sample (or without a row) stored about what
-  // the last sample before it says.
+  // at most once a minute, each time before that commit's own writes; today's row has the
+  // estimate as of the Usage() call. So a past day's sample lags its writes of the last
+  // minute before its last sample (a day whose only write was a load shows the size before
+  // it); the next day's first sample includes them.
   int64_t bytes_stored = -1;
 };
 
@@ -121,7 +122,8 @@ class TenantTransaction {
   Result<Version> GetReadVersion();
   // Commits, with the transaction's metered usage added to the tenant's counters in the same
   // commit. Fails with quota_exceeded (writing nothing) when the tenant's estimated stored
-  // bytes plus what this transaction writes exceed its storage quota.
+  // bytes plus what this transaction's sets and atomic operations write exceed its storage
+  // quota (a transaction that only clears is never refused for storage).
   Status Commit();
   Result<Version> GetCommittedVersion() const;
   Result<std::string> GetVersionstamp() const;

@@ -10,6 +10,8 @@
 //                (outside the directory: 13 bytes for ids up to 255, 14 up to 65,535, 15 up
 //                 to 16,777,215, so the key a write commit sends fits std::string's inline
 //                 buffer)
+//   stored     = "\xff" pack(("usage", id:int, day:int, "stored")) -> bytes:i64le
+//                (the day's stored-bytes sample, right after its counter)
 //   usage lanes= reads:u64le writes:u64le bytes_read:u64le bytes_written:u64le
 //                (32 bytes, kept by one atomic add: each lane is a counter that never comes
 //                 near 2^64, so no carry crosses into the next lane)

@@ -230,6 +230,12 @@ TEST_P(TenantQuotaTest, ATenantOverItsStorageQuotaCanClear) {
                    ErrorCode::kQuotaExceeded);
   TDB_EXPECT_OK(t.Run([&](TenantTransaction& tr) { return tr.Clear(long_key); }));
   TDB_EXPECT_OK(t.Run([](TenantTransaction& tr) { return tr.ClearRange("a", "b"); }));
+  TDB_ASSERT_OK(dir().SetQuota("t", {}));
+  TDB_ASSERT_OK(TenantPut(t, "cac", "value-to-compare"));
+  TDB_ASSERT_OK(dir().SetQuota("t", {.storage_bytes = 1}));
+  TDB_EXPECT_OK(t.Run([](TenantTransaction& tr) {
+    return tr.Atomic(MutationType::kCompareAndClear, "cac", "value-to-compare");
+  }));
   // A clear with a set is checked for the set's bytes.
   TDB_EXPECT_ERROR(t.Run([](TenantTransaction& tr) {
     TDB_RETURN_IF_ERROR(tr.Clear("keep"));

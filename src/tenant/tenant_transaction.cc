@@ -247,7 +247,10 @@ Status TenantTransactionImpl::Atomic(MutationType op, std::string_view key,
   wrote_ = true;
   usage_.writes += 1;
   usage_.bytes_written += static_cast<int64_t>(key.size() + param.size());
-  bytes_added_ += static_cast<int64_t>(key.size() + param.size());
+  // compare_and_clear can only remove: like a clear, not checked against the storage quota.
+  if (op != MutationType::kCompareAndClear) {
+    bytes_added_ += static_cast<int64_t>(key.size() + param.size());
+  }
   return Status::OK();
 }
 
@@ -326,11 +329,9 @@ Status TenantTransactionImpl::Commit() {
                                rt_->name, quota.storage_bytes, stored, bytes_added_));
     }
   }
-  UsageDelta total = usage_;
-  UsageDelta pending = rt_->TakePending();
-  total += pending;
   // The day's stored-bytes sample: at the first write commit of the day, then once a minute (an
-  // estimate that fails to refresh is left for a later commit, not failing this one).
+  // estimate that fails to refresh is left for a later commit, not failing this one). Before
+  // the pending usage is taken, so a failure here loses none of it.
   bool sampled = false;
   if (rt_->SampleDue(now)) {
     Result<int64_t> stored = rt_->StoredEstimate(db_, now);
@@ -340,6 +341,9 @@ Status TenantTransactionImpl::Commit() {
       sampled = true;
     }
   }
+  UsageDelta total = usage_;
+  UsageDelta pending = rt_->TakePending();
+  total += pending;
   // Deferred: written with the commit, readable once published (TenantDirectory::Usage
   // publishes first), so the usage key is not a new entry of the ordered store per commit.
   Status s = tr_.AddDeferred(CachedUsageKey(rt_->id, DayOf(now)), EncodeUsage(total));

@@ -74,9 +74,9 @@ class TenantTransactionImpl {
   bool write_checked_ = false;
   bool used_cached_entry_ = false;  // CheckWritable relied on the runtime's ActiveSince
   bool wrote_ = false;
-  // Bytes this transaction's sets and atomic operations write: what the storage quota checks.
-  // A transaction that only clears is never refused for storage (it is how a tenant over its
-  // quota frees space).
+  // Bytes this transaction's sets and atomic operations (but compare_and_clear) write: what the
+  // storage quota checks. A transaction that only clears is never refused for storage (it is
+  // how a tenant over its quota frees space; its tombstones are bounded by the ops quota).
   int64_t bytes_added_ = 0;
   Status poisoned_;  // quota_exceeded: the commit must fail too
   UsageDelta usage_;
