@@ -109,6 +109,12 @@ Status UpdateEntry(Database& db, std::string_view name, Change&& change) {
   return s;
 }
 
+// The engine's estimate of the bytes tenant `info` stores (StoredBytes).
+Result<int64_t> EstimateStored(Database& db, const TenantInfo& info) {
+  tenant::TenantRuntime rt(info.id, info.name);
+  return db.engine().EstimateSize(rt.prefix, rt.clear_end);
+}
+
 }  // namespace
 
 Result<TenantInfo> TenantDirectory::Create(std::string_view name,
@@ -283,17 +289,14 @@ Result<std::vector<TenantUsage>> TenantDirectory::Usage(std::string_view name, i
   // Today's row, if there is one, gets the estimate as of now rather than its last sample.
   const int64_t today = tenant::DayOf(tenant::NowMicros(*db_));
   if (!out.empty() && out.back().day == today) {
-    tenant::TenantRuntime probe(info.id, info.name);
-    TDB_ASSIGN_OR_RETURN(out.back().bytes_stored,
-                         db_->engine().EstimateSize(probe.prefix, probe.clear_end));
+    TDB_ASSIGN_OR_RETURN(out.back().bytes_stored, EstimateStored(*db_, info));
   }
   return out;
 }
 
 Result<int64_t> TenantDirectory::StoredBytes(std::string_view name) {
   TDB_ASSIGN_OR_RETURN(TenantInfo info, Get(name));
-  tenant::TenantRuntime rt(info.id, info.name);
-  return db_->engine().EstimateSize(rt.prefix, rt.clear_end);
+  return EstimateStored(*db_, info);
 }
 
 }  // namespace tenantdb

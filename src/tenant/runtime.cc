@@ -131,13 +131,14 @@ Result<int64_t> TenantRuntime::StoredEstimate(Database& db, int64_t now) {
 }
 
 bool TenantRuntime::SampleDue(int64_t now) const {
-  constexpr int64_t kSampleEvery = 60'000'000;
-  int64_t at = sampled_at_.load(std::memory_order_relaxed);
-  return at < 0 || DayOf(at) != DayOf(now) || now - at >= kSampleEvery;
+  return now >= sample_due_.load(std::memory_order_relaxed);
 }
 
 void TenantRuntime::SampleCarried(int64_t now) {
-  sampled_at_.store(now, std::memory_order_relaxed);
+  constexpr int64_t kSampleEvery = 60'000'000;
+  // A minute on, or the start of the next day if that comes first.
+  sample_due_.store(std::min(now + kSampleEvery, (DayOf(now) + 1) * kMicrosPerDay),
+                    std::memory_order_relaxed);
 }
 
 namespace {

@@ -19,7 +19,8 @@ namespace tenantdb::tenant {
 
 // Micros of the database clock (the engine's version clock).
 int64_t NowMicros(Database& db);
-inline int64_t DayOf(int64_t micros) { return micros / 86'400'000'000; }
+inline constexpr int64_t kMicrosPerDay = 86'400'000'000;
+inline int64_t DayOf(int64_t micros) { return micros / kMicrosPerDay; }
 
 struct TenantRuntime {
   TenantRuntime(int64_t tenant_id, std::string tenant_name);
@@ -77,12 +78,13 @@ struct TenantRuntime {
   std::atomic<int64_t> ops_limit_{0};
   std::atomic<int64_t> storage_limit_{0};
   std::atomic<int64_t> quota_read_at_{-1};
-  std::atomic<int64_t> sampled_at_{-1};  // when a write commit last carried a stored sample
-  double tokens_ = 0;                    // GUARDED_BY(mu_)
-  int64_t refilled_at_ = 0;              // GUARDED_BY(mu_)
-  int64_t stored_estimate_ = 0;          // GUARDED_BY(mu_)
-  int64_t stored_at_ = -1;               // GUARDED_BY(mu_)
-  bool estimating_ = false;              // GUARDED_BY(mu_): a thread is refreshing stored_estimate_
+  // When the next write commit is to carry a stored sample (SampleDue).
+  std::atomic<int64_t> sample_due_{0};
+  double tokens_ = 0;            // GUARDED_BY(mu_)
+  int64_t refilled_at_ = 0;      // GUARDED_BY(mu_)
+  int64_t stored_estimate_ = 0;  // GUARDED_BY(mu_)
+  int64_t stored_at_ = -1;       // GUARDED_BY(mu_)
+  bool estimating_ = false;      // GUARDED_BY(mu_): a thread is refreshing stored_estimate_
   // Pending usage (see AddPending), in slots picked by thread so concurrent readers do not
   // write one shared cache line, and since when (-1: none).
   struct alignas(64) PendingSlot {
